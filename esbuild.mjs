@@ -1,7 +1,7 @@
 // The one build script: extension client, language server, CLI, webview and test bundles.
 // Usage: node esbuild.mjs [--watch] [--production]
 import * as esbuild from 'esbuild';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const watch = process.argv.includes('--watch');
@@ -26,14 +26,18 @@ const configs = [
   { ...node, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js' },
   { ...node, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
   { ...node, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+];
+// The webview bundle (EDU panel) is built once its entry exists.
+if (existsSync('webview/src/main.ts')) configs.push(
   {
     bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: !production,
     sourcesContent: false, minify: production, logLevel: 'warning',
     entryPoints: ['webview/src/main.ts'], outfile: 'dist/webview.js',
   },
-];
+);
 if (!production) {
-  const tests = [...testEntries('test/unit'), ...testEntries('test/lsp'), ...testEntries('test/suite')];
+  rmSync('out', { recursive: true, force: true }); // no stale test bundles from deleted tests
+  const tests = [...testEntries('test/unit'), ...testEntries('test/lsp'), ...testEntries('test/suite'), 'test/runExtensionTests.ts'];
   if (tests.length > 0) {
     configs.push({ ...node, external: [...node.external, 'mocha'], entryPoints: tests, outdir: 'out/test', outbase: 'test' });
   }

@@ -1,0 +1,21 @@
+// One small factory per command; no business logic here.
+import * as vscode from 'vscode';
+import { COMMANDS } from '../../server/src/protocol/ids';
+import type { ServerContext } from './serverContext';
+
+export function registerCommands(context: vscode.ExtensionContext, ctx: ServerContext): void {
+  const commands: Record<string, (...args: unknown[]) => unknown> = {
+    [COMMANDS.restartServer]: async () => {
+      try {
+        await ctx.restart();
+        void vscode.window.setStatusBarMessage('Entropy Lens: language server restarted', 3000);
+      } catch (e) {
+        void vscode.window.showErrorMessage(`Entropy Lens: restart failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    },
+    [COMMANDS.showOutput]: () => ctx.output.show(true),
+  };
+  for (const [id, run] of Object.entries(commands)) {
+    context.subscriptions.push(vscode.commands.registerCommand(id, run));
+  }
+}

@@ -1,0 +1,62 @@
+// Real-editor checks: activation, code lenses and Problems entries on the fixture workspace.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+
+const EXTENSION_ID = 'entropy-lens.entropy-lens';
+
+async function openFixture(name: string): Promise<vscode.TextDocument> {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the fixture workspace is open');
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder.uri, name));
+  await vscode.window.showTextDocument(doc);
+  return doc;
+}
+
+/** Bounded polling: the server publishes asynchronously. */
+async function until<T>(probe: () => Promise<T> | T, ok: (v: T) => boolean, what: string, timeoutMs = 20_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (ok(v)) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+suite('Entropy Lens scores', () => {
+  suiteSetup(async () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(ext, 'extension is installed');
+    await ext.activate();
+  });
+
+  test('code lenses show an SED score above each NAS-Bench-201 string', async () => {
+    const doc = await openFixture('nb201.md');
+    const lenses = await until(
+      () => vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri),
+      (l) => (l?.length ?? 0) >= 2, 'code lenses');
+    const titles = lenses.map((l) => l.command?.title ?? '');
+    assert.ok(titles.every((t) => /^SED -?\d+\.\d\d · top [\d.]+% of NAS-Bench-201 · /.test(t)), titles.join('\n'));
+    assert.equal(lenses[0].range.start.line, 4);
+  });
+
+  test('a misspelt operation is a Problems entry with the exact range and a suggestion', async () => {
+    const doc = await openFixture('broken.py');
+    const diags = await until(() => vscode.languages.getDiagnostics(doc.uri), (d) => d.length > 0, 'diagnostics');
+    const unknown = diags.find((d) => d.message.includes("unknown operation 'sep_conv_3x4'"));
+    assert.ok(unknown, diags.map((d) => d.message).join('\n'));
+    assert.equal(unknown.severity, vscode.DiagnosticSeverity.Error);
+    assert.equal(doc.getText(unknown.range), 'sep_conv_3x4');
+  });
+
+  test('hover explains the score', async () => {
+    const doc = await openFixture('nb201.md');
+    const line = doc.lineAt(4);
+    const hovers = await until(
+      () => vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(4, line.text.indexOf('|') + 3)),
+      (h) => (h?.length ?? 0) > 0, 'hover');
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(text, /SED -?\d+\.\d{3}/);
+    assert.match(text, /params/);
+  });
+});
