@@ -34,6 +34,7 @@ if (existsSync('webview/src/main.ts')) configs.push(
     sourcesContent: false, minify: production, logLevel: 'warning',
     entryPoints: ['webview/src/main.ts'], outfile: 'dist/webview.js',
   },
+  { bundle: true, minify: production, logLevel: 'warning', entryPoints: ['webview/src/styles.css'], outfile: 'dist/webview.css' },
 );
 if (!production) {
   rmSync('out', { recursive: true, force: true }); // no stale test bundles from deleted tests
