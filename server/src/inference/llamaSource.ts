@@ -1,0 +1,416 @@
+// Embedded GGUF backend: exact full-vocabulary next-token entropies with node-llama-cpp 3.21.1.
+//
+// - node-llama-cpp is ESM-only and ships native binaries, so it stays external in the bundle and
+//   is loaded with a real dynamic `import()` the first time it is needed.
+// - One model, context and sequence are created lazily, reused across requests (requests are
+//   serialised) and released after `idleTimeoutMs` without requests.
+// - Entropy: the start token (BOS, else EOS) is prepended, every position is evaluated with
+//   `controlledEvaluate(..., {generateNext: {probabilities: true}})` and *no sampling options*, so
+//   the Map is the softmax over the whole vocabulary; H is computed in float64 immediately and
+//   the Map dropped (chunks of ≤ 256 positions keep memory flat).
+// - Texts longer than the model's train context are scored with overlapping windows: each window
+//   restarts from the start token, re-reads `overlapTokens` tokens of left context without
+//   scoring them, and scores the next positions. Positions in later windows therefore see at
+//   most `windowTokens − 1` tokens of context (the model was never trained on more).
+// - Character ranges come from detokenising each token in isolation behind the start token
+//   (which keeps its SentencePiece leading space), aligned to the text by edu/align.ts.
+
+import { availableParallelism } from 'node:os';
+import { basename } from 'node:path';
+import type { Llama, LlamaContext, LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
+import { alignTokens } from '../edu/align';
+import { entropyOfProbabilities } from '../edu/entropy';
+import type { TokenAlternative, TokenEntropy } from '../edu/types';
+import {
+  abortError, EntropySourceError,
+  type EntropyRequestOptions, type EntropySource, type SourceDescription,
+} from './types';
+
+type NodeLlamaCpp = typeof import('node-llama-cpp');
+
+let libPromise: Promise<NodeLlamaCpp> | undefined;
+
+/** Loads node-llama-cpp once (dynamic import of the ESM package). */
+export function loadNodeLlamaCpp(): Promise<NodeLlamaCpp> {
+  libPromise ??= import('node-llama-cpp').catch((e: unknown) => {
+    libPromise = undefined;
+    throw new EntropySourceError(`could not load node-llama-cpp (is the package installed next to the extension?): ${errorMessage(e)}`, 'load');
+  });
+  return libPromise;
+}
+
+export interface LlamaSourceOptions {
+  /** Path to a GGUF model file. */
+  modelPath: string;
+  /** Release model and context after this many ms without requests (default 300 000; ≤ 0: after every request). */
+  idleTimeoutMs?: number;
+  /** CPU threads for evaluation (default: all available cores). */
+  threads?: number;
+  /** Alternatives reported per position in `top` (default 5). */
+  topAlternatives?: number;
+  /**
+   * Fast approximate mode: keep only the top K tokens per position (sampler-side top-K,
+   * renormalised; the tail is lost, entropies are underestimated). Default: exact.
+   */
+  approximateTopK?: number;
+  /** Tokens per evaluation window, start token included (default and maximum: the model's train context). */
+  windowTokens?: number;
+  /** Tokens of left context re-read at the start of every window after the first (default: half a window). */
+  overlapTokens?: number;
+  /** Positions with distributions per controlledEvaluate call (default: ≈ 2M / vocabulary size, clamped to 16…256). */
+  chunkSize?: number;
+  /** Flash attention (default false: the standard path, fastest for tiny head dimensions on CPU). */
+  flashAttention?: boolean;
+}
+
+export type ScoreMode = 'exact' | { topK: number };
+
+export interface ScoreOptions extends EntropyRequestOptions {
+  mode?: ScoreMode;
+  /** Alternatives to keep per position (default: the source's `topAlternatives`). */
+  topAlternatives?: number;
+}
+
+/** Per-position results for a token-id sequence; index t describes the distribution before token t. */
+export interface ScoredIds {
+  entropy: Float64Array;
+  logprob: Float64Array;
+  mass: Float64Array;
+  top: { token: number; logprob: number }[][];
+}
+
+const DEFAULT_IDLE_MS = 300_000;
+
+export class LlamaEntropySource implements EntropySource {
+  private llama: Llama | undefined;
+  private model: LlamaModel | undefined;
+  private context: LlamaContext | undefined;
+  private sequence: LlamaContextSequence | undefined;
+  private queue: Promise<void> = Promise.resolve();
+  private pending = 0;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private releasing: Promise<void> | undefined;
+  private disposed = false;
+  private readonly options: LlamaSourceOptions;
+
+  constructor(options: LlamaSourceOptions) {
+    this.options = { ...options };
+  }
+
+  describe(): SourceDescription {
+    const fast = this.options.approximateTopK;
+    const name = this.model?.fileInfo.metadata?.general?.name;
+    return {
+      backend: 'node-llama-cpp 3.21.1 (embedded)',
+      model: typeof name === 'string' && name !== '' ? `${name} (${basename(this.options.modelPath)})` : basename(this.options.modelPath),
+      capabilities: {
+        protocol: 'embedded-llama',
+        exactness: fast === undefined ? 'exact' : 'topk-renormalized',
+        ...(fast !== undefined ? { topK: fast } : {}),
+        ...(this.model ? { vocabSize: this.vocabularySize, contextTokens: this.windowTokens } : {}),
+        longText: 'sliding-window',
+      },
+    };
+  }
+
+  /** True while the model is loaded (between first use and idle release / dispose). */
+  get loaded(): boolean {
+    return this.model !== undefined;
+  }
+
+  get vocabularySize(): number {
+    const m = this.requireModel();
+    const fromTokens = m.fileInfo.metadata?.tokenizer?.ggml?.tokens?.length;
+    return typeof fromTokens === 'number' ? fromTokens : 0;
+  }
+
+  /** Tokens per window: the model's train context unless a smaller `windowTokens` is configured. */
+  get windowTokens(): number {
+    const train = this.requireModel().trainContextSize;
+    const w = this.options.windowTokens;
+    return Math.max(2, Math.min(train, w ?? train));
+  }
+
+  async tokenEntropies(text: string, options: EntropyRequestOptions = {}): Promise<TokenEntropy[]> {
+    return this.exclusive(options.signal, async () => {
+      const model = await this.ensureModel();
+      const ids = model.tokenize(text, false);
+      if (ids.length === 0) return [];
+      const scored = await this.scoreLoaded(ids, options);
+      const start = this.startToken();
+      const decode = (a: number, b: number): string => {
+        if (a === 0) return model.detokenize(ids.slice(0, b), false);
+        if (start !== null) return model.detokenize([start, ...ids.slice(a, b)], false);
+        return model.detokenize(ids.slice(a, b), false, ids.slice(Math.max(0, a - 16), a));
+      };
+      const ranges = alignTokens(text, ids.length, decode);
+      const pieceCache = new Map<number, string>();
+      const piece = (tok: number): string => {
+        let s = pieceCache.get(tok);
+        if (s === undefined) {
+          s = start !== null ? model.detokenize([start, tok as Token], false) : model.detokenize([tok as Token], false);
+          pieceCache.set(tok, s);
+        }
+        return s;
+      };
+      return ids.map((_, t): TokenEntropy => {
+        const r = ranges[t];
+        const top: TokenAlternative[] = scored.top[t].map((a) => ({ text: piece(a.token), logprob: a.logprob }));
+        return {
+          text: text.slice(r.start, r.end),
+          start: r.start,
+          end: r.end,
+          entropy: scored.entropy[t],
+          logprob: scored.logprob[t],
+          top,
+          mass: scored.mass[t],
+        };
+      });
+    });
+  }
+
+  /** Tokenises like `tokenEntropies` does (no special-token parsing, no BOS). */
+  async tokenize(text: string, signal?: AbortSignal): Promise<number[]> {
+    return this.exclusive(signal, async () => [...(await this.ensureModel()).tokenize(text, false)]);
+  }
+
+  /** Scores a token-id sequence (no text alignment). Used by tokenEntropies and the benchmark. */
+  async scoreTokenIds(ids: readonly number[], options: ScoreOptions = {}): Promise<ScoredIds> {
+    return this.exclusive(options.signal, async () => {
+      await this.ensureModel();
+      return this.scoreLoaded(ids as Token[], options);
+    });
+  }
+
+  /**
+   * Plain prefill of the start token + ids (no distributions read), for the benchmark.
+   * Returns the elapsed milliseconds.
+   */
+  async evaluatePlain(ids: readonly number[], signal?: AbortSignal): Promise<number> {
+    return this.exclusive(signal, async () => {
+      await this.ensureModel();
+      const start = this.startToken();
+      const input = [...(start !== null ? [start] : []), ...(ids as Token[])];
+      const W = this.windowTokens;
+      if (input.length > W) throw new EntropySourceError(`evaluatePlain: ${input.length} tokens exceed the window of ${W}`, 'too-long');
+      const seq = await this.ensureSequence(input.length);
+      await seq.clearHistory();
+      const t0 = performance.now();
+      await seq.evaluateWithoutGeneratingNewTokens(input);
+      return performance.now() - t0;
+    });
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.clearIdleTimer();
+    await this.queue;
+    await this.release();
+    const llama = this.llama;
+    this.llama = undefined;
+    if (llama && !llama.disposed) await llama.dispose();
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private requireModel(): LlamaModel {
+    if (!this.model) throw new EntropySourceError('model not loaded', 'load');
+    return this.model;
+  }
+
+  private startToken(): Token | null {
+    const m = this.requireModel();
+    return m.tokens.bos ?? m.tokens.eos ?? null;
+  }
+
+  private chunkSize(): number {
+    if (this.options.chunkSize !== undefined) return Math.max(1, Math.floor(this.options.chunkSize));
+    const v = Math.max(1, this.vocabularySize);
+    return Math.min(256, Math.max(16, Math.round(2_097_152 / v)));
+  }
+
+  /** Runs `fn` after every earlier request; rejects at once if `signal` fires while queued. */
+  private exclusive<T>(signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
+    if (this.disposed) return Promise.reject(new EntropySourceError('the entropy source was disposed', 'disposed'));
+    if (signal?.aborted) return Promise.reject(abortError(signal));
+    this.pending++;
+    this.clearIdleTimer();
+    const run = this.queue.then(() => {
+      if (signal?.aborted) throw abortError(signal);
+      return fn();
+    });
+    const done = () => {
+      this.pending--;
+      if (this.pending === 0) this.scheduleIdle();
+    };
+    this.queue = run.then(done, done);
+    if (!signal) return run;
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => reject(abortError(signal));
+      signal.addEventListener('abort', onAbort, { once: true });
+      run.then(
+        (v) => { signal.removeEventListener('abort', onAbort); resolve(v); },
+        (e: unknown) => { signal.removeEventListener('abort', onAbort); reject(e); },
+      );
+    });
+  }
+
+  private clearIdleTimer(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+  }
+
+  private scheduleIdle(): void {
+    if (this.disposed || !this.model) return;
+    this.clearIdleTimer();
+    const ms = this.options.idleTimeoutMs ?? DEFAULT_IDLE_MS;
+    if (!Number.isFinite(ms)) return;
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = undefined;
+      if (this.pending === 0) void this.release();
+    }, Math.max(0, ms));
+    this.idleTimer.unref();
+  }
+
+  /** Disposes sequence, context and model (the Llama binding stays until dispose()). */
+  private release(): Promise<void> {
+    this.releasing ??= (async () => {
+      const { sequence, context, model } = this;
+      this.sequence = undefined;
+      this.context = undefined;
+      this.model = undefined;
+      try {
+        if (sequence && !sequence.disposed) await sequence.dispose();
+        if (context && !context.disposed) await context.dispose();
+        if (model && !model.disposed) await model.dispose();
+      } finally {
+        this.releasing = undefined;
+      }
+    })();
+    return this.releasing;
+  }
+
+  private async ensureModel(): Promise<LlamaModel> {
+    if (this.releasing) await this.releasing;
+    if (this.model) return this.model;
+    const lib = await loadNodeLlamaCpp();
+    try {
+      this.llama ??= await lib.getLlama({ gpu: false, build: 'never', logLevel: lib.LlamaLogLevel.error, progressLogs: false });
+    } catch (e) {
+      throw new EntropySourceError(`could not initialise llama.cpp (CPU prebuilt binary): ${errorMessage(e)}`, 'load');
+    }
+    try {
+      this.model = await this.llama.loadModel({ modelPath: this.options.modelPath, gpuLayers: 0 });
+    } catch (e) {
+      throw new EntropySourceError(`could not load GGUF model ${this.options.modelPath}: ${errorMessage(e)}`, 'load');
+    }
+    return this.model;
+  }
+
+  /** A sequence whose context holds at least `needed` tokens (re-created when too small). */
+  private async ensureSequence(needed: number): Promise<LlamaContextSequence> {
+    const model = this.requireModel();
+    if (this.context && this.sequence && this.context.contextSize >= needed) return this.sequence;
+    if (this.sequence && !this.sequence.disposed) await this.sequence.dispose();
+    if (this.context && !this.context.disposed) await this.context.dispose();
+    this.sequence = undefined;
+    this.context = undefined;
+    const size = Math.min(this.windowTokens, Math.max(256, Math.ceil(needed / 256) * 256));
+    this.context = await model.createContext({
+      contextSize: Math.max(size, needed),
+      batchSize: Math.min(512, Math.max(size, needed)),
+      sequences: 1,
+      threads: this.options.threads ?? Math.max(1, availableParallelism()),
+      flashAttention: this.options.flashAttention ?? false,
+    });
+    this.sequence = this.context.getSequence();
+    return this.sequence;
+  }
+
+  private async scoreLoaded(ids: readonly Token[], options: ScoreOptions): Promise<ScoredIds> {
+    const { signal, onProgress } = options;
+    const n = ids.length;
+    const out: ScoredIds = {
+      entropy: new Float64Array(n).fill(NaN),
+      logprob: new Float64Array(n).fill(NaN),
+      mass: new Float64Array(n).fill(NaN),
+      top: Array.from({ length: n }, () => []),
+    };
+    if (n === 0) return out;
+    const start = this.startToken();
+    const prefix: Token[] = start !== null ? [start] : [];
+    const o = prefix.length;
+    const W = this.windowTokens;
+    const overlap = Math.max(o === 0 ? 1 : 0, Math.min(W - 2, this.options.overlapTokens ?? Math.floor(W / 2)));
+    const chunk = this.chunkSize();
+    const mode = options.mode ?? (this.options.approximateTopK !== undefined ? { topK: this.options.approximateTopK } : 'exact');
+    const exact = mode === 'exact';
+    const keepTop = Math.max(0, options.topAlternatives ?? this.options.topAlternatives ?? 5);
+    const generateNext = exact
+      ? { probabilities: true as const }
+      : { probabilities: true as const, options: { temperature: 1, topK: mode.topK, topP: 1, minP: 0 } };
+    const total = o === 1 ? n : n - 1;
+    let done = 0;
+    onProgress?.(0, total);
+
+    // Windows: positions [s, e) are scored with context [c, e − 1) behind the start token.
+    let s = 0;
+    while (s < n) {
+      signal?.throwIfAborted();
+      const c = s === 0 ? 0 : Math.max(0, s - overlap);
+      const e = Math.min(n, c + W + 1 - o);
+      const items: Token[] = [...prefix, ...ids.slice(c, e - 1)];
+      if (items.length === 0) break; // a single token without a start token: nothing to predict it
+      const seq = await this.ensureSequence(items.length);
+      await seq.clearHistory();
+      // Item i is followed by text token c − o + i + 1.
+      const target = (i: number) => c - o + i + 1;
+      let i0 = 0;
+      while (i0 < items.length) {
+        signal?.throwIfAborted();
+        // Take items until `chunk` of them need a distribution.
+        let i1 = i0, wanted = 0;
+        while (i1 < items.length && (wanted < chunk || target(i1) < s)) {
+          if (target(i1) >= s && target(i1) < e) wanted++;
+          i1++;
+        }
+        const input = items.slice(i0, i1).map((tok, k) => {
+          const t = target(i0 + k);
+          return t >= s && t < e ? ([tok, { generateNext }] as [Token, { generateNext: typeof generateNext }]) : tok;
+        });
+        const base = i0;
+        await seq.controlledEvaluate(input, {
+          onTokenResult: (k, result) => {
+            const probs = result.next.probabilities;
+            if (!probs) return;
+            const t = target(base + k);
+            const { entropy, mass } = entropyOfProbabilities(probs.values());
+            out.entropy[t] = entropy;
+            out.mass[t] = mass;
+            const p = probs.get(ids[t]);
+            out.logprob[t] = p !== undefined && p > 0 ? Math.log(p / mass) : exact ? Math.log(1e-45) : NaN;
+            if (keepTop > 0) {
+              const top: { token: number; logprob: number }[] = [];
+              for (const [tok, q] of probs) {
+                if (top.length >= keepTop) break;
+                top.push({ token: tok, logprob: q > 0 ? Math.log(q / mass) : -Infinity });
+              }
+              out.top[t] = top;
+            }
+            result.next.probabilities = undefined; // keep memory flat
+          },
+        });
+        done += wanted;
+        onProgress?.(Math.min(done, total), total);
+        i0 = i1;
+      }
+      s = e;
+    }
+    return out;
+  }
+}
+
+function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
