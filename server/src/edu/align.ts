@@ -7,13 +7,13 @@
 // it appears in the original (with its leading space, if any). The aligner walks the tokens:
 //
 // 1. A group normally is one token. If its text does not match the original at the cursor and
-//    ends with U+FFFD (an incomplete UTF-8 sequence), the group grows by one token until the
-//    decoded text matches (e.g. the 2–4 byte-fallback tokens of "é" or "😀"). The whole text of
-//    a group goes to its first token; the others get empty ranges at its end.
-// 2. If a group still does not match (the tokenizer normalised the text, e.g. a literal "▁"
-//    decoded as " ", or a backend dropped a leading space), the aligner re-synchronises: if the
-//    decoded text occurs at most `maxSkip` characters ahead, the skipped characters go to this
-//    token; otherwise the token consumes as many characters as its decoded text has.
+//    ends with U+FFFD (an incomplete UTF-8 sequence), the smallest group of following tokens
+//    whose joint text matches is taken (e.g. the 2–4 byte-fallback tokens of "é" or "😀"). The
+//    whole text of a group goes to its first token; the others get empty ranges at its end.
+// 2. If no group matches (the tokenizer normalised the text, e.g. a literal "▁" decoded as " ",
+//    or a backend dropped a leading space or returned lossy "\uFFFD" pieces), the aligner
+//    re-synchronises (see `resync`): skipped whitespace goes to this token; otherwise the token
+//    ends where the next token's text matches, preferring as many characters as it decoded to.
 // 3. Ranges never split a surrogate pair, are contiguous, start at 0 and the last one ends at
 //    text.length, so concatenating `text.slice(start, end)` over the tokens gives the text back.
 
@@ -75,14 +75,19 @@ export function alignTokens(text: string, count: number, decode: GroupDecoder, o
   let pos = 0;
   let a = 0;
   while (a < count) {
+    // Smallest group that matches; grow only while the decoded text ends in an incomplete character.
     let j = a;
     let s = decode(a, a + 1);
-    while (!text.startsWith(s, pos) && s.endsWith(REPLACEMENT) && j + 1 < count && j - a + 1 < maxGroup) {
-      j++;
-      s = decode(a, j + 1);
+    let matched = text.startsWith(s, pos);
+    if (!matched) {
+      let g = s;
+      for (let k = a + 1; k < count && k - a < maxGroup && g.endsWith(REPLACEMENT); k++) {
+        g = decode(a, k + 1);
+        if (text.startsWith(g, pos)) { j = k; s = g; matched = true; break; }
+      }
     }
     let end: number;
-    if (text.startsWith(s, pos)) {
+    if (matched) {
       end = pos + s.length;
     } else {
       end = resync(text, pos, s, j + 1 < count ? decode(j + 1, j + 2) : null, maxSkip);
