@@ -4,8 +4,10 @@ import type { Cell, Definition, Edge, Finding } from '../types';
 import { NB201_OPS, unknownOpMessage } from '../ops';
 
 const NODES = 4;
-// A candidate: a run of arch-string characters that starts with '|' and holds a '~'.
-const CANDIDATE = /\|[A-Za-z0-9_~|+\-]*~[A-Za-z0-9_~|+\-]*/g;
+// A candidate: a maximal run of arch-string characters that starts with '|' and holds a '~'.
+// The regex only matches the run (no backtracking to look for '~'), so long runs of '|' and '-'
+// (Markdown table rules) cost linear time; the '~' test is done on the match.
+const CANDIDATE = /\|[A-Za-z0-9_~|+\-]*/g;
 const VOCAB: readonly string[] = NB201_OPS;
 
 /** Find and parse every NAS-Bench-201 arch string in `text`. */
@@ -14,7 +16,7 @@ export function findNb201(text: string): Definition[] {
   CANDIDATE.lastIndex = 0;
   for (let m = CANDIDATE.exec(text); m; m = CANDIDATE.exec(text)) {
     // Stray '|' characters (tables, shell pipes) are not definitions: require op~digit.
-    if (!/[a-z_0-9]~\d/.test(m[0])) continue;
+    if (!m[0].includes('~') || !/[a-z_0-9]~\d/.test(m[0])) continue;
     out.push(parseNb201(m[0], m.index));
   }
   return out;
@@ -41,7 +43,9 @@ export function parseNb201(s: string, offset = 0): Definition {
       break;
     }
     if (!groupText.startsWith('|') || !groupText.endsWith('|') || groupText.length < 2) {
-      err(gStart, gStart + groupText.length, `node ${node}: expected a group '|op~0|...|' delimited by '|'`);
+      // An empty group (a trailing or doubled '+') is reported on its '+' rather than as an empty span.
+      const [a, b] = groupText.length > 0 ? [gStart, gStart + groupText.length] : [Math.max(0, gStart - 1), Math.min(s.length, gStart)];
+      err(a, b, `node ${node}: expected a group '|op~0|...|' delimited by '|'`);
       continue;
     }
     const tokens = groupText.slice(1, -1).split('|');
@@ -54,17 +58,21 @@ export function parseNb201(s: string, offset = 0): Definition {
       tPos += tok.length + 1;
       const tilde = tok.indexOf('~');
       if (tilde < 0) {
-        err(tStart, tStart + tok.length, `expected 'op~input' (for example 'nor_conv_3x3~${idx}'), found '${tok}'`);
+        // An empty token ('||') is reported on the surrounding bars rather than as an empty span.
+        const [a, b] = tok.length > 0 ? [tStart, tStart + tok.length] : [tStart - 1, tStart + 1];
+        err(a, b, `expected 'op~input' (for example 'nor_conv_3x3~${idx}'), found '${tok}'`);
         return;
       }
       const name = tok.slice(0, tilde);
       const srcText = tok.slice(tilde + 1);
-      if (!(VOCAB as string[]).includes(name)) {
+      if (name.length === 0) {
+        err(tStart, tStart + tok.length, `missing operation name before '~' (for example 'nor_conv_3x3~${srcText || idx}')`, 'nb201/unknown-op');
+      } else if (!(VOCAB as string[]).includes(name)) {
         err(tStart, tStart + name.length, unknownOpMessage(name, VOCAB), 'nb201/unknown-op');
       }
       const src = /^\d+$/.test(srcText) ? Number(srcText) : NaN;
       if (Number.isNaN(src)) {
-        err(tStart + tilde + 1, tStart + tok.length, `expected an input node index after '~', found '${srcText}'`);
+        err(srcText.length > 0 ? tStart + tilde + 1 : tStart, tStart + tok.length, `expected an input node index after '~', found '${srcText}'`);
       } else if (src >= node) {
         err(tStart + tilde + 1, tStart + tok.length, `node index ${src} out of range: node ${node} takes inputs 0…${node - 1}`, 'nb201/node-range');
       } else if (edges.some((e) => e.to === node && e.from === src)) {
