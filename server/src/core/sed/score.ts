@@ -8,7 +8,7 @@
 // An operation is effective when it lies on some input→output path of non-zero operations.
 import type { Architecture, Cell, NamedCell, Span } from '../types';
 import { opInfo } from '../ops';
-import { type TermKind, NB201_TERMS, opEntropyByName } from './terms';
+import { type TermKind, NB201_TERMS, NB201_TERM_ORDER, opEntropyByName, sumTerms } from './terms';
 import { unitCapacity } from './gaussian';
 
 export interface SedTerm {
@@ -102,8 +102,8 @@ function fmt(x: number): string {
 
 /**
  * Score one cell. Terms are appended to `terms` with `weight` applied; returns the per-cell SED.
- * Summation order is fixed (edges by destination, then source; then node ops; then input
- * projections) so that `scoreNb201Codes` reproduces it bit for bit.
+ * The cell SED is `sumTerms` of the effective terms (order-independent), which `scoreNb201Codes`
+ * reproduces bit for bit.
  */
 export function scoreCell(space: Architecture['space'], named: NamedCell, weight = 1, terms?: SedTerm[]): number {
   const { cell, role } = named;
@@ -126,7 +126,7 @@ export function scoreCell(space: Architecture['space'], named: NamedCell, weight
   }
   const isInput = (v: number) => cell.inputs.includes(v);
   const order = cell.edges.map((_, k) => k).sort((a, b) => cell.edges[a].to - cell.edges[b].to || cell.edges[a].from - cell.edges[b].from);
-  let s = 0;
+  const values: number[] = [];
   for (const k of order) {
     const e = cell.edges[k];
     if (isZeroOp(e.op)) continue;
@@ -141,20 +141,20 @@ export function scoreCell(space: Architecture['space'], named: NamedCell, weight
     if (space === 'nb101' && isInput(e.from)) {
       // NAS-Bench-101 feeds the cell input to a node through a 1×1 conv-BN-ReLU projection.
       const t = unitCapacity(1);
-      s += t;
+      values.push(t);
       push(() => ({ label: `${prefix}input projection ${where} (conv1x1-bn-relu): ${fmt(t)} nats, fresh component, 1 tap: ½ ln 2`, cellValue: t, kind: 'projection', from: e.from, to: e.to, span: e.span }));
       continue;
     }
     const strided = space === 'darts' && role === 'reduce' && isInput(e.from);
     const term = opEntropyByName(e.op, strided);
-    s += term.nats;
+    values.push(term.nats);
     push(() => ({ label: `${prefix}${e.op} ${where}: ${fmt(term.nats)} nats (${term.why})`, cellValue: term.nats, kind: term.kind, op: e.op, from: e.from, to: e.to, span: e.span }));
   }
   for (let v = 0; v < cell.nodeCount; v++) {
     const name = cell.nodeOps[v];
     if (!name || isInput(v) || !live.fromInput[v] || !live.toOutput[v]) continue;
     const term = opEntropyByName(name);
-    s += term.nats;
+    values.push(term.nats);
     push(() => ({ label: `${prefix}node ${v} ${name}: ${fmt(term.nats)} nats (${term.why})`, cellValue: term.nats, kind: term.kind, op: name, node: v }));
   }
   if (space === 'darts') {
@@ -163,11 +163,11 @@ export function scoreCell(space: Architecture['space'], named: NamedCell, weight
       const used = cell.edges.some((e, k) => e.from === i && live.effectiveEdge[k]);
       if (!used) continue;
       const t = unitCapacity(1);
-      s += t;
+      values.push(t);
       push(() => ({ label: `${prefix}input ${i} preprocessing (ReLU-conv1x1-BN): ${fmt(t)} nats, fresh component, 1 tap: ½ ln 2`, cellValue: t, kind: 'projection', node: i }));
     }
   }
-  return s;
+  return sumTerms(values);
 }
 
 /** SED of an architecture with a per-operation breakdown. */
@@ -198,13 +198,21 @@ export function scoreNb201Codes(codes: Int8Array): number {
   const out2 = f !== 0;
   const out1 = e !== 0 || (c !== 0 && out2);
   if (!(d !== 0 || (in1 && e !== 0) || (in2 && out2))) return -Infinity;
+  // Count the effective edges per op, then add count × term in ascending term order (= sumTerms).
+  let n1 = 0, n2 = 0, n3 = 0, n4 = 0;
+  const count = (op: number) => { if (op === 1) n1++; else if (op === 2) n2++; else if (op === 3) n3++; else if (op === 4) n4++; };
+  if (in1 && out1) count(a);
+  if (b !== 0 && out2) count(b);
+  if (c !== 0 && in1 && out2) count(c);
+  if (d !== 0) count(d);
+  if (e !== 0 && in1) count(e);
+  if (f !== 0 && in2) count(f);
   let s = 0;
-  if (in1 && out1) s += NB201_TERMS[a];
-  if (b !== 0 && out2) s += NB201_TERMS[b];
-  if (c !== 0 && in1 && out2) s += NB201_TERMS[c];
-  if (d !== 0) s += NB201_TERMS[d];
-  if (e !== 0 && in1) s += NB201_TERMS[e];
-  if (f !== 0 && in2) s += NB201_TERMS[f];
+  for (let k = 0; k < 4; k++) {
+    const op = NB201_TERM_ORDER[k];
+    const n = op === 1 ? n1 : op === 2 ? n2 : op === 3 ? n3 : n4;
+    if (n > 0) s += n * NB201_TERMS[op];
+  }
   return s;
 }
 

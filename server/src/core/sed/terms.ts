@@ -76,3 +76,19 @@ export function opEntropyByName(name: string, strided = false): OpEntropy {
 
 /** Terms of NB201_OPS by index (index 0, `none`, is never added: a none edge is absent). */
 export const NB201_TERMS: Float64Array = Float64Array.from(NB201_OPS, (name) => opEntropyByName(name).nats);
+
+/** NB201 op indices 1..4 ordered by ascending term: the summation order of `sumTerms` (see score.ts). */
+export const NB201_TERM_ORDER: Int8Array = Int8Array.from([1, 2, 3, 4].sort((a, b) => NB201_TERMS[a] - NB201_TERMS[b] || a - b));
+
+/**
+ * Order-independent sum of a multiset of terms: equal values are grouped and each group adds
+ * count × value, groups in ascending order of value. Isomorphic cells (same terms, different
+ * edge order) therefore get bit-identical scores.
+ */
+export function sumTerms(values: readonly number[]): number {
+  const counts = new Map<number, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  let s = 0;
+  for (const v of [...counts.keys()].sort((a, b) => a - b)) s += counts.get(v)! * v;
+  return s;
+}

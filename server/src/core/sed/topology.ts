@@ -58,8 +58,10 @@ function edgeName(cell: Cell, k: number): string {
 /**
  * Warnings and information about the topology of `arch`:
  *  - sed/disconnected-output (warning): no input reaches the output through non-zero ops.
- *  - sed/no-learnable-path (warning): every input→output path is only pooling and identity.
+ *  - sed/no-learnable-path (warning): every input→output path is only pooling and identity
+ *    (declared ops only: implicit 1×1 input projections do not count).
  *  - sed/excessive-skip (information): skip connections outnumber the learnable ops they sit beside.
+ *  The last two are not applied to DARTS reduction cells.
  *  - sed/dead-edge (information): a non-zero edge that no input→output path uses.
  * Findings are placed on the edge's span when it has one, otherwise on `fallback`.
  */
@@ -78,7 +80,10 @@ export function topologyFindings(arch: Architecture, fallback: Span): Finding[] 
       });
       continue; // every edge is trivially unused; the other checks would only repeat this
     }
-    if (!hasLearnablePath(cell, live.effectiveEdge)) {
+    // A DARTS reduction cell exists to downsample; parameter-free reduction cells (all pooling, like
+    // DARTS_V2's) are a deliberate design and weigh only 2/20 of the network SED: not flagged.
+    const downsampling = arch.space === 'darts' && named.role === 'reduce';
+    if (!downsampling && !hasLearnablePath(cell, live.effectiveEdge)) {
       out.push({
         span: fallback, severity: 'warning', code: 'sed/no-learnable-path',
         message: `${where}${cap('every input→output path consists only of pooling and identity (skip) operations: the cell has no learnable operation on any path, so it only copies or smooths its input. Pooling lowers local entropy and identity adds none. Put a convolution on at least one path.')}`,
@@ -92,7 +97,7 @@ export function topologyFindings(arch: Architecture, fallback: Span): Finding[] 
       else if (isLearnable(e.op)) learnable++;
     });
     for (let v = 0; v < cell.nodeCount; v++) if (live.fromInput[v] && live.toOutput[v] && isLearnable(cell.nodeOps[v])) learnable++;
-    if (skips.length >= 2 && skips.length > learnable) {
+    if (!downsampling && skips.length >= 2 && skips.length > learnable) {
       out.push({
         span: spanOf(cell.edges[skips[0]].span), severity: 'info', code: 'sed/excessive-skip',
         message: `${where}${cap(`${skips.length} skip connections (${skips.map((k) => `${cell.edges[k].from} → ${cell.edges[k].to}`).join(', ')}) outnumber the ${learnable} learnable operation${learnable === 1 ? '' : 's'} on input→output paths. A skip copies its input and adds no local entropy (0 nats in SED), so a cell made mostly of copies stays close to the identity and behaves like a shallower network; too many skips is the failure mode behind DARTS' skip-connection collapse. Consider replacing a skip with a convolution.`)}`,
