@@ -8,10 +8,11 @@
 //   `controlledEvaluate(..., {generateNext: {probabilities: true}})` and *no sampling options*, so
 //   the Map is the softmax over the whole vocabulary; H is computed in float64 immediately and
 //   the Map dropped (chunks of ≤ 256 positions keep memory flat).
-// - Texts longer than the model's train context are scored with overlapping windows: each window
-//   restarts from the start token, re-reads `overlapTokens` tokens of left context without
-//   scoring them, and scores the next positions. Positions in later windows therefore see at
-//   most `windowTokens − 1` tokens of context (the model was never trained on more).
+// - Texts longer than the model's train context are scored with overlapping windows of
+//   `windowTokens − 1` evaluated tokens: each window restarts from the start token, re-reads
+//   `overlapTokens` tokens of left context without scoring them, and scores the next positions.
+//   Positions in later windows therefore see between `overlapTokens` and `windowTokens − 2`
+//   tokens of left context (the model was never trained on more than its train context).
 // - Character ranges come from detokenising each token in isolation behind the start token
 //   (which keeps its SentencePiece leading space), aligned to the text by edu/align.ts.
 
@@ -37,6 +38,35 @@ export function loadNodeLlamaCpp(): Promise<NodeLlamaCpp> {
     throw new EntropySourceError(`could not load node-llama-cpp (is the package installed next to the extension?): ${errorMessage(e)}`, 'load');
   });
   return libPromise;
+}
+
+let llamaPromise: Promise<Llama> | undefined;
+
+/**
+ * The process-wide llama.cpp binding (CPU prebuilt, errors-only logging), created on first use.
+ * Creating one costs 0.4–1 s, so all sources share it; models and contexts are per source.
+ */
+export function sharedLlama(): Promise<Llama> {
+  llamaPromise ??= (async () => {
+    const lib = await loadNodeLlamaCpp();
+    try {
+      return await lib.getLlama({ gpu: false, build: 'never', logLevel: lib.LlamaLogLevel.error, progressLogs: false });
+    } catch (e) {
+      throw new EntropySourceError(`could not initialise llama.cpp (CPU prebuilt binary): ${errorMessage(e)}`, 'load');
+    }
+  })();
+  const p = llamaPromise;
+  p.catch(() => { if (llamaPromise === p) llamaPromise = undefined; });
+  return p;
+}
+
+/** Disposes the shared binding (after every source is disposed), e.g. before a CLI exits. */
+export async function disposeSharedLlama(): Promise<void> {
+  const p = llamaPromise;
+  llamaPromise = undefined;
+  if (!p) return;
+  const llama = await p.catch(() => undefined);
+  if (llama && !llama.disposed) await llama.dispose();
 }
 
 export interface LlamaSourceOptions {
@@ -82,7 +112,6 @@ export interface ScoredIds {
 const DEFAULT_IDLE_MS = 300_000;
 
 export class LlamaEntropySource implements EntropySource {
-  private llama: Llama | undefined;
   private model: LlamaModel | undefined;
   private context: LlamaContext | undefined;
   private sequence: LlamaContextSequence | undefined;
@@ -128,7 +157,7 @@ export class LlamaEntropySource implements EntropySource {
   get windowTokens(): number {
     const train = this.requireModel().trainContextSize;
     const w = this.options.windowTokens;
-    return Math.max(2, Math.min(train, w ?? train));
+    return Math.max(4, Math.min(train, w ?? train));
   }
 
   async tokenEntropies(text: string, options: EntropyRequestOptions = {}): Promise<TokenEntropy[]> {
@@ -192,8 +221,8 @@ export class LlamaEntropySource implements EntropySource {
       const start = this.startToken();
       const input = [...(start !== null ? [start] : []), ...(ids as Token[])];
       const W = this.windowTokens;
-      if (input.length > W) throw new EntropySourceError(`evaluatePlain: ${input.length} tokens exceed the window of ${W}`, 'too-long');
-      const seq = await this.ensureSequence(input.length);
+      if (input.length > W - 1) throw new EntropySourceError(`evaluatePlain: ${input.length} tokens exceed the window of ${W - 1}`, 'too-long');
+      const seq = await this.ensureSequence(input.length + 1);
       await seq.clearHistory();
       const t0 = performance.now();
       await seq.evaluateWithoutGeneratingNewTokens(input);
@@ -207,9 +236,6 @@ export class LlamaEntropySource implements EntropySource {
     this.clearIdleTimer();
     await this.queue;
     await this.release();
-    const llama = this.llama;
-    this.llama = undefined;
-    if (llama && !llama.disposed) await llama.dispose();
   }
 
   // -------------------------------------------------------------------------------------------
@@ -273,7 +299,7 @@ export class LlamaEntropySource implements EntropySource {
     this.idleTimer.unref();
   }
 
-  /** Disposes sequence, context and model (the Llama binding stays until dispose()). */
+  /** Disposes sequence, context and model (the shared Llama binding stays). */
   private release(): Promise<void> {
     this.releasing ??= (async () => {
       const { sequence, context, model } = this;
@@ -294,14 +320,13 @@ export class LlamaEntropySource implements EntropySource {
   private async ensureModel(): Promise<LlamaModel> {
     if (this.releasing) await this.releasing;
     if (this.model) return this.model;
-    const lib = await loadNodeLlamaCpp();
-    try {
-      this.llama ??= await lib.getLlama({ gpu: false, build: 'never', logLevel: lib.LlamaLogLevel.error, progressLogs: false });
-    } catch (e) {
-      throw new EntropySourceError(`could not initialise llama.cpp (CPU prebuilt binary): ${errorMessage(e)}`, 'load');
+    let llama = await sharedLlama();
+    if (llama.disposed) {
+      llamaPromise = undefined;
+      llama = await sharedLlama();
     }
     try {
-      this.model = await this.llama.loadModel({ modelPath: this.options.modelPath, gpuLayers: 0 });
+      this.model = await llama.loadModel({ modelPath: this.options.modelPath, gpuLayers: 0 });
     } catch (e) {
       throw new EntropySourceError(`could not load GGUF model ${this.options.modelPath}: ${errorMessage(e)}`, 'load');
     }
@@ -342,7 +367,7 @@ export class LlamaEntropySource implements EntropySource {
     const prefix: Token[] = start !== null ? [start] : [];
     const o = prefix.length;
     const W = this.windowTokens;
-    const overlap = Math.max(o === 0 ? 1 : 0, Math.min(W - 2, this.options.overlapTokens ?? Math.floor(W / 2)));
+    const overlap = Math.max(o === 0 ? 1 : 0, Math.min(W - 3, this.options.overlapTokens ?? Math.floor(W / 2)));
     const chunk = this.chunkSize();
     const mode = options.mode ?? (this.options.approximateTopK !== undefined ? { topK: this.options.approximateTopK } : 'exact');
     const exact = mode === 'exact';
@@ -359,10 +384,12 @@ export class LlamaEntropySource implements EntropySource {
     while (s < n) {
       signal?.throwIfAborted();
       const c = s === 0 ? 0 : Math.max(0, s - overlap);
-      const e = Math.min(n, c + W + 1 - o);
+      // At most W − 1 items per window: node-llama-cpp needs a free cell for the last
+      // generateNext, otherwise its context shift erases the beginning.
+      const e = Math.min(n, c + W - o);
       const items: Token[] = [...prefix, ...ids.slice(c, e - 1)];
       if (items.length === 0) break; // a single token without a start token: nothing to predict it
-      const seq = await this.ensureSequence(items.length);
+      const seq = await this.ensureSequence(items.length + 1);
       await seq.clearHistory();
       // Item i is followed by text token c − o + i + 1.
       const target = (i: number) => c - o + i + 1;
