@@ -13,7 +13,7 @@ async function openFixture(name: string): Promise<vscode.TextDocument> {
 }
 
 /** Bounded polling: the server publishes asynchronously. */
-async function until<T>(probe: () => Promise<T> | T, ok: (v: T) => boolean, what: string, timeoutMs = 20_000): Promise<T> {
+async function until<T>(probe: () => Thenable<T> | T, ok: (v: T) => boolean, what: string, timeoutMs = 20_000): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
