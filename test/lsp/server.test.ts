@@ -74,8 +74,8 @@ test('disabled languages and enable=false produce nothing', async () => {
     assert.equal((await h2.codeLens('file:///w/off.md'))?.length, 0);
     await h2.open('file:///w/on.py', 'python', `A = "${BEST}"\n`);
     assert.equal((await h2.codeLens('file:///w/on.py'))?.length, 1);
+    const cleared = h2.nextAnalysis('file:///w/on.py', undefined, (p) => p.definitions === 0);
     await h2.changeSettings({ analysisDelayMs: 0, enable: false, languages: ['python'] });
-    const cleared = h2.nextAnalysis('file:///w/on.py');
     await cleared;
     assert.equal((await h2.codeLens('file:///w/on.py'))?.length, 0);
   } finally {

@@ -66,8 +66,8 @@ export class LspHarness {
     return wait(this.diagWaiters, (p) => p.uri === uri && (version === undefined || p.version === version));
   }
 
-  nextAnalysis(uri: string, version?: number): Promise<AnalysisDoneParams> {
-    return wait(this.doneWaiters, (p) => p.uri === uri && (version === undefined || p.version === version));
+  nextAnalysis(uri: string, version?: number, where: (p: AnalysisDoneParams) => boolean = () => true): Promise<AnalysisDoneParams> {
+    return wait(this.doneWaiters, (p) => p.uri === uri && (version === undefined || p.version === version) && where(p));
   }
 
   lastDiagnostics(uri: string): PublishDiagnosticsParams | undefined {

@@ -10,7 +10,7 @@ export function spaceName(space: string): string {
 }
 
 export function formatParams(millions: number): string {
-  return millions >= 0.1 ? `${millions.toFixed(2)} M params` : `${Math.round(millions * 1e6).toLocaleString('en-US')} params`;
+  return `${millions.toFixed(millions >= 0.1 ? 2 : 3)} M params`;
 }
 
 export function formatFlops(mflops: number): string {
