@@ -187,6 +187,9 @@ export function scoreArchitecture(arch: Architecture): SedResult {
   return { sed, terms, cells };
 }
 
+/** Scratch counters of the fast path (module-level: no allocation per call). */
+const NB201_COUNTS = new Int32Array(5);
+
 /**
  * Fast path for NAS-Bench-201: `codes` are indices into NB201_OPS for the edges
  * (0→1, 0→2, 1→2, 0→3, 1→3, 2→3). Equals `scoreArchitecture(...).sed` exactly.
@@ -199,19 +202,18 @@ export function scoreNb201Codes(codes: Int8Array): number {
   const out1 = e !== 0 || (c !== 0 && out2);
   if (!(d !== 0 || (in1 && e !== 0) || (in2 && out2))) return -Infinity;
   // Count the effective edges per op, then add count × term in ascending term order (= sumTerms).
-  let n1 = 0, n2 = 0, n3 = 0, n4 = 0;
-  const count = (op: number) => { if (op === 1) n1++; else if (op === 2) n2++; else if (op === 3) n3++; else if (op === 4) n4++; };
-  if (in1 && out1) count(a);
-  if (b !== 0 && out2) count(b);
-  if (c !== 0 && in1 && out2) count(c);
-  if (d !== 0) count(d);
-  if (e !== 0 && in1) count(e);
-  if (f !== 0 && in2) count(f);
+  const n = NB201_COUNTS;
+  n[1] = 0; n[2] = 0; n[3] = 0; n[4] = 0;
+  if (in1 && out1) n[a]++;
+  if (b !== 0 && out2) n[b]++;
+  if (c !== 0 && in1 && out2) n[c]++;
+  if (d !== 0) n[d]++;
+  if (e !== 0 && in1) n[e]++;
+  if (f !== 0 && in2) n[f]++;
   let s = 0;
   for (let k = 0; k < 4; k++) {
     const op = NB201_TERM_ORDER[k];
-    const n = op === 1 ? n1 : op === 2 ? n2 : op === 3 ? n3 : n4;
-    if (n > 0) s += n * NB201_TERMS[op];
+    if (n[op] > 0) s += n[op] * NB201_TERMS[op];
   }
   return s;
 }
