@@ -58,7 +58,7 @@ export const fmt = (ms) => `${(ms / 1000).toFixed(1)} s`;
 // ---------------------------------------------------------------------------------------------
 // Processes
 
-/** Environment for code-server and its children: isolated config/data/tmp, nothing inherited
+/** Environment for code-server, chromium and their children: isolated config/data/cache/tmp, nothing inherited
  *  from an enclosing VS Code (its IPC hooks would redirect the CLI to that instance). */
 export function isolatedEnv(dirs) {
   const env = {};
@@ -66,7 +66,7 @@ export function isolatedEnv(dirs) {
     if (k.startsWith('VSCODE_') || k === 'ELECTRON_RUN_AS_NODE' || k.startsWith('CODE_SERVER_') || k === 'PASSWORD' || k === 'HASHED_PASSWORD') continue;
     env[k] = v;
   }
-  return { ...env, XDG_CONFIG_HOME: dirs.xdgConfig, XDG_DATA_HOME: dirs.xdgData, TMPDIR: dirs.tmp };
+  return { ...env, XDG_CONFIG_HOME: dirs.xdgConfig, XDG_DATA_HOME: dirs.xdgData, XDG_CACHE_HOME: dirs.xdgCache, TMPDIR: dirs.tmp };
 }
 
 /** Runs a command to completion; resolves { code, out } (stdout+stderr interleaved). */
@@ -143,6 +143,7 @@ export function makeDirs(label) {
     extensions: join(base, 'extensions'),
     xdgConfig: join(base, 'xdg-config'),
     xdgData: join(base, 'xdg-data'),
+    xdgCache: join(base, 'xdg-cache'),
     tmp: join(base, 'tmp'),
     profile: join(base, 'chromium-profile'),
     workspace: join(base, 'workspace'),
@@ -277,11 +278,12 @@ export function findFiles(dir, re) {
 // ---------------------------------------------------------------------------------------------
 // Browser
 
-export async function launchBrowser(profileDir) {
+/** Debian chromium on the run's fresh profile; its crash-report and cache dirs stay in `dirs` too. */
+export async function launchBrowser(dirs) {
   const { chromium } = await import('playwright-core');
   if (!existsSync(CHROMIUM)) throw new Error(`no chromium at ${CHROMIUM} (run test/e2e/setup.sh)`);
-  return chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM, headless: true, viewport: { width: 1400, height: 900 }, args: CHROMIUM_ARGS,
+  return chromium.launchPersistentContext(dirs.profile, {
+    executablePath: CHROMIUM, headless: true, viewport: { width: 1400, height: 900 }, args: CHROMIUM_ARGS, env: isolatedEnv(dirs),
   });
 }
 
