@@ -67,11 +67,18 @@ export function opEntropy(info: OpInfo, strided = false): OpEntropy {
   }
 }
 
-/** Term of a canonical op name; unknown names are treated as neutral (the parsers report them). */
+const byName = new Map<string, OpEntropy>();
+
+/** Term of a canonical op name (memoised); unknown names are treated as neutral (the parsers report them). */
 export function opEntropyByName(name: string, strided = false): OpEntropy {
-  const info = opInfo(name);
-  if (!info) return { nats: 0, kind: 'neutral', why: `unknown op '${name}', counted as 0` };
-  return opEntropy(info, strided);
+  const key = strided ? `${name}/s2` : name;
+  let term = byName.get(key);
+  if (!term) {
+    const info = opInfo(name);
+    term = info ? opEntropy(info, strided) : { nats: 0, kind: 'neutral', why: `unknown op '${name}', counted as 0` };
+    byName.set(key, term);
+  }
+  return term;
 }
 
 /** Terms of NB201_OPS by index (index 0, `none`, is never added: a none edge is absent). */
