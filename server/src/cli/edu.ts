@@ -21,7 +21,7 @@ const USAGE = `usage:
                            [--percentile Q] [--boundary word|token] [--ignore-digits] [--no-ignore-symbols]
                            [--ignore-tokens A,B,...] [--top-k K] [--vocab-size V] [--tail upper|midpoint|lower]
                            [--api-key-env VAR] [--threads N] [--fast K] [--json]
-  entropy-lens edu bench --model GGUF [--tokens N] [--threads N] [--top-k K1,K2] [--json]
+  entropy-lens edu bench --model GGUF [--tokens N] [--threads N] [--top-k K1,K2] [--repeats N] [--json]
 
   segment reads FILE (or stdin for "-" or no FILE), scores every token with the model
   (--model: local GGUF, exact; --endpoint: vLLM or llama.cpp server, top-k bounded) and splits
@@ -207,7 +207,7 @@ function formatSegmentation(
 }
 
 async function benchCommand(args: string[], io: EduCliIo): Promise<number> {
-  const p = parse(args, ['model', 'tokens', 'threads', 'top-k'], ['json']);
+  const p = parse(args, ['model', 'tokens', 'threads', 'top-k', 'repeats'], ['json']);
   if (p.positional.length > 0) throw new Usage(`unexpected argument ${JSON.stringify(p.positional[0])}`);
   const model = p.values.get('model');
   if (model === undefined) throw new Usage('bench needs --model GGUF');
@@ -219,7 +219,8 @@ async function benchCommand(args: string[], io: EduCliIo): Promise<number> {
     approximateTopK = ks.split(',').filter((s) => s.trim() !== '').map((s) => Number(s));
     if (approximateTopK.some((k) => !positiveInt(k))) throw new Usage('--top-k must be a comma-separated list of integers ≥ 1');
   }
-  const r = await runBench({ modelPath: model, tokens, threads, approximateTopK });
+  const repeats = number(p, 'repeats', positiveInt, 'an integer ≥ 1');
+  const r = await runBench({ modelPath: model, tokens, threads, approximateTopK, repeats });
   io.stdout(p.flags.has('json') ? toJson(roundBench(r)) + '\n' : formatBench(r));
   return 0;
 }
@@ -231,6 +232,7 @@ function roundBench(r: BenchResult): BenchResult {
     exactTokensPerSecond: round(r.exactTokensPerSecond, 1),
     ratio: round(r.ratio, 2),
     peakRssMB: round(r.peakRssMB, 1),
+    loadAverage: [round(r.loadAverage[0], 2), round(r.loadAverage[1], 2)],
     approximate: r.approximate.map((a) => ({ ...a, tokensPerSecond: round(a.tokensPerSecond, 1), ratio: round(a.ratio, 2), meanAbsError: round(a.meanAbsError, 4), maxAbsError: round(a.maxAbsError, 4) })),
   };
 }
@@ -245,5 +247,6 @@ function formatBench(r: BenchResult): string {
     lines.push(`top-${a.k} approximate:`.padEnd(25) + `${a.tokensPerSecond.toFixed(1)} tokens/s (${a.ratio.toFixed(2)}×), |ΔH| mean ${a.meanAbsError.toFixed(4)} max ${a.maxAbsError.toFixed(4)} nats`);
   }
   lines.push(`peak RSS:                ${r.peakRssMB.toFixed(1)} MB`);
+  lines.push(`best of ${r.repeats} runs; load average ${r.loadAverage[0].toFixed(2)} → ${r.loadAverage[1].toFixed(2)}`);
   return lines.join('\n') + '\n';
 }

@@ -110,7 +110,7 @@ test('backend errors exit with 1 and a clear message', async () => {
 });
 
 test('bench --json reports plain vs exact throughput, peak RSS and the approximate mode error', async () => {
-  const r = await run(['bench', '--model', small, '--tokens', '96', '--top-k', '64', '--json']);
+  const r = await run(['bench', '--model', small, '--tokens', '96', '--top-k', '64', '--repeats', '1', '--json']);
   assert.equal(r.code, 0, r.err);
   const j = JSON.parse(r.out);
   assert.equal(j.tokens, 96);
@@ -119,7 +119,7 @@ test('bench --json reports plain vs exact throughput, peak RSS and the approxima
   assert.equal(j.approximate.length, 1);
   assert.equal(j.approximate[0].k, 64);
   assert.ok(j.approximate[0].meanAbsError > 0.5, 'top-64 of a flat 1024-token distribution loses a lot');
-  const human = await run(['bench', '--model', small, '--tokens', '32', '--top-k', '']);
+  const human = await run(['bench', '--model', small, '--tokens', '32', '--top-k', '', '--repeats', '1']);
   assert.equal(human.code, 0, human.err);
   assert.match(human.out, /exact entropy: .* tokens\/s/);
 });
