@@ -15,7 +15,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   FIXTURE_WORKSPACE, ROOT, SETUP_MISSING_EXIT, buildProblems, copyWorkspace, devPayload, freePort, installVsix,
-  makeDirs, missingLines, packageVsix, portIsFree, removeDirs, runSetup, startServer, stopServer, workbenchUrl,
+  makeDirs, missingLines, packageVsix, portIsFree, removeDirs, runSetup, startServer, stopServer, stopStragglers, workbenchUrl,
 } from './lib.mjs';
 
 const { values: opt } = parseArgs({
@@ -37,6 +37,7 @@ async function stop(code) {
   if (stopping) return;
   stopping = true;
   const how = await stopServer(server).catch((e) => `error: ${e.message}`);
+  await stopStragglers();
   if (dirs) removeDirs(dirs);
   console.log(`demo: stopped${how ? ` (code-server ${how})` : ''}`);
   process.exit(code);

@@ -69,10 +69,26 @@ export function isolatedEnv(dirs) {
   return { ...env, XDG_CONFIG_HOME: dirs.xdgConfig, XDG_DATA_HOME: dirs.xdgData, XDG_CACHE_HOME: dirs.xdgCache, TMPDIR: dirs.tmp };
 }
 
+/** Children still running: { pid, group } (group: spawned detached, signal its process group). */
+const live = new Set();
+
+/** Stops whatever this process started and has not stopped yet (teardown after an interruption). */
+export async function stopStragglers() {
+  const all = [...live];
+  live.clear();
+  await Promise.all(all.map(async (c) => {
+    if (c.group) await stopGroup(c.pid);
+    else try { process.kill(c.pid, 'SIGTERM'); } catch { /* gone */ }
+  }));
+}
+
 /** Runs a command to completion; resolves { code, out } (stdout+stderr interleaved). */
 export function run(cmd, args, { cwd = ROOT, env = process.env, echo = false, prefix = '' } = {}) {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const entry = { pid: child.pid, group: false };
+    live.add(entry);
+    child.on('exit', () => live.delete(entry));
     let out = '';
     const onData = (d) => {
       const s = d.toString();
@@ -179,19 +195,21 @@ export function extensionId(root) {
   return { id: `${pkg.publisher}.${pkg.name}`.toLowerCase(), version: pkg.version, name: pkg.name };
 }
 
-/** `vsce ls` and `vsce package --no-dependencies`; returns { vsix, files, sizeBytes }. */
+/** `vsce ls` and `vsce package --no-dependencies` (in parallel); returns { vsix, files, sizeBytes }. */
 export async function packageVsix(root, outDir) {
   const vsce = join(ROOT, 'node_modules', '.bin', 'vsce');
   if (!existsSync(vsce)) throw new Error(`${vsce} not found: run npm ci (devDependency @vscode/vsce)`);
-  const ls = await run(vsce, ['ls', '--no-dependencies'], { cwd: root });
-  if (ls.code !== 0) throw new Error(`vsce ls failed:\n${ls.out}`);
-  const files = ls.out.split('\n').map((l) => l.trim()).filter((l) => l && !/^(WARNING|INFO|DONE|ERROR)\b/.test(l));
   const { name, version } = extensionId(root);
   const vsix = join(outDir, `${name}-${version}.vsix`);
-  // --no-rewrite-relative-links: package.json's repository is not a GitHub/GitLab URL, so vsce
-  // cannot turn README's relative links (docs/*.md) into absolute ones and would refuse.
-  const pkg = await run(vsce, ['package', '--no-dependencies', '--no-rewrite-relative-links', '--out', vsix], { cwd: root });
+  const [ls, pkg] = await Promise.all([
+    run(vsce, ['ls', '--no-dependencies'], { cwd: root }),
+    // --no-rewrite-relative-links: package.json's repository is not a GitHub/GitLab URL, so vsce
+    // cannot turn README's relative links (docs/*.md) into absolute ones and would refuse.
+    run(vsce, ['package', '--no-dependencies', '--no-rewrite-relative-links', '--out', vsix], { cwd: root }),
+  ]);
+  if (ls.code !== 0) throw new Error(`vsce ls failed:\n${ls.out}`);
   if (pkg.code !== 0 || !existsSync(vsix)) throw new Error(`vsce package failed:\n${pkg.out}`);
+  const files = ls.out.split('\n').map((l) => l.trim()).filter((l) => l && !/^(WARNING|INFO|DONE|ERROR)\b/.test(l));
   return { vsix, files, sizeBytes: statSync(vsix).size, log: `${ls.out}\n${pkg.out}` };
 }
 
@@ -213,7 +231,8 @@ export async function startServer(dirs, port, logFile, { timeoutMs = 30_000 } = 
     '--disable-workspace-trust', '--disable-getting-started-override',
     '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions];
   const child = spawn(CS_BIN, args, { cwd: dirs.base, env: isolatedEnv(dirs), detached: true, stdio: ['ignore', log, log] });
-  const server = { child, pgid: child.pid, port, log, logFile, exited: false, exitCode: null };
+  const server = { child, pgid: child.pid, port, log, logFile, exited: false, exitCode: null, entry: { pid: child.pid, group: true } };
+  live.add(server.entry);
   child.on('exit', (code, signal) => { server.exited = true; server.exitCode = code ?? signal; });
   await until(async () => {
     if (server.exited) throw Object.assign(new Error(`code-server exited (${server.exitCode}); log: ${logFile}`), { fatal: true });
@@ -245,6 +264,7 @@ export async function stopGroup(pgid, graceMs = 5000) {
 
 export async function stopServer(server) {
   if (!server) return undefined;
+  live.delete(server.entry);
   const how = await stopGroup(server.pgid);
   server.log.end();
   return how;
@@ -284,6 +304,9 @@ export async function launchBrowser(dirs) {
   if (!existsSync(CHROMIUM)) throw new Error(`no chromium at ${CHROMIUM} (run test/e2e/setup.sh)`);
   return chromium.launchPersistentContext(dirs.profile, {
     executablePath: CHROMIUM, headless: true, viewport: { width: 1400, height: 900 }, args: CHROMIUM_ARGS, env: isolatedEnv(dirs),
+    // Our own signal handlers tear everything down in order (Playwright's would exit at once and
+    // leave code-server running).
+    handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false,
   });
 }
 

@@ -18,7 +18,7 @@ import { format, parseArgs } from 'node:util';
 import {
   ARTIFACTS, FIXTURE_WORKSPACE, ROOT, SETUP_MISSING_EXIT, Timings, buildProblems, copyWorkspace, devPayload,
   extensionId, findFiles, fmt, freePort, installVsix, launchBrowser, logDirs, makeDirs, missingLines, packageVsix,
-  removeDirs, runSetup, startServer, stopServer, until, workbenchUrl,
+  removeDirs, runSetup, startServer, stopServer, stopStragglers, until, workbenchUrl,
 } from './lib.mjs';
 
 const { values: opt } = parseArgs({
@@ -45,7 +45,7 @@ const T = { workbench: 60_000, editor: 15_000, lens: 30_000, hover: 15_000, squi
 
 const timings = new Timings();
 const results = []; // { name, ok, ms, detail }
-const state = { ctx: undefined, server: undefined, dirs: undefined, tornDown: false };
+const state = { ctx: undefined, server: undefined, dirs: undefined, teardown: undefined };
 const consoleLog = join(ARTIFACTS, 'browser-console.log');
 
 function record(name, ok, ms, detail = '') {
@@ -266,14 +266,19 @@ async function mochaScenario(port) {
 
 // ---------------------------------------------------------------------------------------------
 
-async function teardown() {
-  if (state.tornDown) return;
-  state.tornDown = true;
+/** Idempotent: concurrent callers (main flow, signal handler, watchdog) share one teardown. */
+function teardown() {
+  state.teardown ??= doTeardown();
+  return state.teardown;
+}
+
+async function doTeardown() {
   const t = performance.now();
   if (state.ctx) {
     await Promise.race([state.ctx.close().catch(() => {}), new Promise((r) => setTimeout(r, 10_000))]);
   }
   const how = await stopServer(state.server).catch((e) => `error: ${e.message}`);
+  await stopStragglers(); // e.g. a code-server still starting when the watchdog fired
   if (state.dirs) {
     for (const d of logDirs(state.dirs)) {
       try { cpSync(d, join(ARTIFACTS, 'vscode-logs'), { recursive: true }); } catch { /* none */ }
@@ -352,6 +357,7 @@ const watchdog = setTimeout(async () => {
 for (const sig of ['SIGINT', 'SIGTERM']) {
   process.once(sig, async () => {
     console.log(`e2e: ${sig}, tearing down`);
+    state.interrupted = sig;
     await teardown();
     process.exit(130);
   });
@@ -373,4 +379,4 @@ try {
 } finally {
   clearTimeout(watchdog);
 }
-process.exit(exitCode);
+process.exit(state.interrupted ? 130 : exitCode);
