@@ -93,6 +93,40 @@ interface Tok {
   unterminated?: boolean;
 }
 
+/** Lines longer than this (minified one-line files) are not scanned from their start. */
+export const LINE_LOOKBACK = 4096;
+
+// Newline offsets of the last document looked at: every candidate needs its line start, and
+// scanning back for it would be quadratic on long lines. One entry suffices (finders run one
+// document at a time); comparing a new text with the cached one is cheap next to parsing it.
+let newlineCache: { text: string; offsets: number[] } | undefined;
+
+function newlineOffsets(text: string): number[] {
+  if (newlineCache && newlineCache.text === text) return newlineCache.offsets;
+  const offsets: number[] = [];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) offsets.push(i);
+  newlineCache = { text, offsets };
+  return offsets;
+}
+
+/** Start of the line holding `pos`. */
+export function lineStartOf(text: string, pos: number): number {
+  const nl = newlineOffsets(text);
+  let lo = 0;
+  let hi = nl.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (nl[mid] < pos) lo = mid + 1; else hi = mid;
+  }
+  return lo === 0 ? 0 : nl[lo - 1] + 1;
+}
+
+/** Start of the line holding `pos`, or -1 when it is more than `limit` characters back. */
+export function lineStartWithin(text: string, pos: number, limit = LINE_LOOKBACK): number {
+  const ls = lineStartOf(text, pos);
+  return pos - ls > limit ? -1 : ls;
+}
+
 const NAME_RE = /[\p{L}_][\p{L}\p{N}_]*(?:\.[\p{L}_][\p{L}\p{N}_]*)*/uy;
 const NUM_RE = /(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][+-]?\d+)?/y;
 const WORD_TAIL_RE = /[\p{L}\p{N}_.]*/uy;
@@ -105,9 +139,10 @@ class Lexer {
 
   constructor(private readonly text: string, start: number, private readonly comments: 'python' | 'json') {
     this.pos = start;
-    this.lastNewline = text.lastIndexOf('\n', start - 1);
+    const ls = lineStartWithin(text, start);
+    this.lastNewline = ls < 0 ? start - LINE_LOOKBACK - 1 : ls - 1;
     // The first token counts as line-start when only blanks precede it on its line.
-    this.sawNewline = /^[ \t]*$/.test(text.slice(this.lastNewline + 1, start));
+    this.sawNewline = ls >= 0 && /^[ \t]*$/.test(text.slice(ls, start));
   }
 
   next(): Tok {
@@ -125,8 +160,8 @@ class Lexer {
         if (d === 42) {
           const close = t.indexOf('*/', this.pos + 2);
           const end = close < 0 ? t.length : close + 2;
-          const nl = t.lastIndexOf('\n', end - 1);
-          if (nl >= this.pos) { this.sawNewline = true; this.lastNewline = nl; }
+          const nl = t.slice(this.pos, end).lastIndexOf('\n');
+          if (nl >= 0) { this.sawNewline = true; this.lastNewline = this.pos + nl; }
           this.pos = end;
           continue;
         }
@@ -191,9 +226,11 @@ class Lexer {
     let chunk = open;
     let unterminated = false;
     let close = -1;
+    let newline = -1;
     for (;;) {
       if (i >= t.length) { unterminated = true; break; }
       const c = t[i];
+      if (c === '\n') newline = i;
       if (c === '\\' && i + 1 < t.length) {
         if (raw) { i += 2; continue; }
         value += t.slice(chunk, i);
@@ -223,7 +260,7 @@ class Lexer {
     const innerEnd = unterminated ? i : close;
     const end = unterminated ? i : close + (triple ? 3 : 1);
     this.pos = end;
-    if (t.lastIndexOf('\n', end - 1) >= start) this.lastNewline = t.lastIndexOf('\n', end - 1);
+    if (newline >= 0 && newline < end) this.lastNewline = newline;
     return { type: 'str', start, end, text: value, inner: { start: open, end: innerEnd }, lineStart, col, unterminated };
   }
 }
@@ -282,10 +319,10 @@ class Reader {
     this.cur = this.lx.next();
     this.lastEnd = start;
     this.firstStart = this.cur.start;
-    const ls = text.lastIndexOf('\n', start - 1) + 1;
+    const ls = lineStartWithin(text, start);
     let c = ls;
-    while (c < text.length && (text[c] === ' ' || text[c] === '\t')) c++;
-    this.baseCol = c - ls;
+    while (ls >= 0 && c < text.length && (text[c] === ' ' || text[c] === '\t')) c++;
+    this.baseCol = ls < 0 ? 0 : c - ls;
   }
 
   private peek2(): Tok {
@@ -519,7 +556,8 @@ export function enclosingBrace(text: string, pos: number, window = 65536): numbe
 
 /** True when `pos` is inside a line comment (`#` for python/yaml, `//` for json) on its line. */
 export function inLineComment(text: string, pos: number, style: 'python' | 'yaml' | 'json'): boolean {
-  const ls = text.lastIndexOf('\n', pos - 1) + 1;
+  const ls = lineStartWithin(text, pos);
+  if (ls < 0) return false; // a huge (minified) line: assume code
   let quote = '';
   for (let i = ls; i < pos; i++) {
     const c = text[i];
@@ -611,12 +649,20 @@ function parseYamlPieces(text: string, pieces: Piece[], synthetic: string): { va
   const doc = parseDocument(synthetic, { prettyErrors: false });
   const issues = doc.errors.map((e) => {
     const span = m.span(e.pos[0], e.pos[1]);
+    // The library often marks only the first character of a key or scalar: widen to the word.
+    if (span.end - span.start <= 1) {
+      WORD_RE.lastIndex = span.start;
+      const w = WORD_RE.exec(text);
+      if (w && w[0].length > 0) span.end = span.start + w[0].length;
+    }
     return { span, message: yamlMessage(e.message) };
   });
   const fallback = pieces.length ? { start: pieces[0].src, end: pieces[0].src } : { start: 0, end: 0 };
   const value = doc.contents == null ? undefined : yamlToVal(doc.contents, m, text, fallback);
   return { value, issues };
 }
+
+const WORD_RE = /[\p{L}\p{N}_-]*/uy;
 
 function yamlMessage(msg: string): string {
   const first = msg.split('\n')[0].trim();
@@ -711,6 +757,23 @@ function topLevelChunk(text: string, pos: number): Span {
 }
 
 const CHUNK_LIMIT = 200_000;
+/** Larger YAML regions are not parsed (no NB101 spec or cell is that big). */
+const REGION_LIMIT = 256_000;
+
+/**
+ * Skips YAML candidates on absurdly long lines (a minified flow document): each would need a
+ * scan of the whole line, which over many candidates is quadratic.
+ */
+export class LongLineSkipper {
+  private until = -1;
+  skip(text: string, pos: number): boolean {
+    if (pos < this.until) return true;
+    if (lineStartWithin(text, pos) >= 0) return false;
+    const nl = text.indexOf('\n', pos);
+    this.until = nl < 0 ? text.length : nl;
+    return true;
+  }
+}
 
 /**
  * Parse the YAML around a key at `keyPos`. With `siblings`, the mapping that holds the key is
@@ -776,6 +839,7 @@ export function yamlValuesAt(text: string, keyPos: number, siblings?: readonly s
   }
   const { pieces, synthetic } = buildSynthetic(text, ranges);
   const region = { start: ranges[0].start, end: trimEnd(text, ranges[0].start, ranges[ranges.length - 1].end) };
+  if (synthetic.length > REGION_LIMIT) return { value: undefined, issues: [], region };
   const res = parseYamlPieces(text, pieces, synthetic);
   if (res.issues.length > 0) {
     const chunk = topLevelChunk(text, keyPos);
@@ -848,6 +912,19 @@ export function internalDefinition(format: Definition['format'], span: Span, e: 
       message: `Entropy Lens could not analyse this ${format} definition because of an internal error (please report it): ${detail}`,
     }],
   };
+}
+
+/**
+ * The issues that belong to a definition spanning `span`: those starting inside it or in the
+ * blanks and comments right after it (where YAML reports an unclosed flow collection).
+ */
+export function issuesNear(text: string, issues: SyntaxIssue[], span: Span): SyntaxIssue[] {
+  let end = span.end;
+  const re = /(?:\s+|#[^\n]*)*/y;
+  re.lastIndex = end;
+  const m = re.exec(text);
+  if (m) end += m[0].length;
+  return issues.filter((i) => i.span.start >= span.start && i.span.start <= end);
 }
 
 export function issueFindings(issues: SyntaxIssue[], code: string): Finding[] {
@@ -1241,18 +1318,14 @@ function findEntryAt(v: Val | undefined, keyStart: number, depth = 0): Entry | u
 
 export { findEntryAt };
 
-function within(s: Span, outer: Span): boolean {
-  return s.start >= outer.start && s.end <= outer.end;
-}
-
 /** A cell found under a marker key: undefined when the key's value is not ours to judge. */
-function keyedCell(entry: Entry, issues: SyntaxIssue[], region: Span): Definition | undefined {
+function keyedCell(text: string, entry: Entry, issues: SyntaxIssue[], region: Span): Definition | undefined {
   const v = entry.value;
   const span = { start: entry.keySpan.start, end: Math.max(entry.keySpan.end, v.span.end) };
   if (entry.key === CELL_SHORT_KEY && !(v.kind === 'map' && entryOf(v, 'edges'))) return undefined;
   // A string value (say an NB201 arch string) is left to the other finders.
   if (v.kind === 'str') return undefined;
-  const pre = issueFindings(issues.filter((i) => within(i.span, entry.key === CELL_MARKER_KEY ? region : span)), 'cell/syntax');
+  const pre = issueFindings(issuesNear(text, issues, entry.key === CELL_MARKER_KEY ? region : span), 'cell/syntax');
   if (v.kind !== 'map') {
     return {
       format: 'cell', span,
@@ -1281,6 +1354,7 @@ export function findCells(text: string, languageId: string): Definition[] {
 
 function findYamlCells(text: string): Definition[] {
   const out: Definition[] = [];
+  const longLines = new LongLineSkipper();
   let consumed = 0;
   YAML_CELL_KEY.lastIndex = 0;
   for (let m = YAML_CELL_KEY.exec(text); m; m = YAML_CELL_KEY.exec(text)) {
@@ -1289,7 +1363,7 @@ function findYamlCells(text: string): Definition[] {
     if (pos < consumed || (prev !== undefined && !/[\s{,\[]/.test(prev))) continue;
     const after = text[pos + m[0].length];
     if (m[1] === '' && after !== undefined && !/\s/.test(after)) continue;
-    if (inLineComment(text, pos, 'yaml')) continue;
+    if (longLines.skip(text, pos) || inLineComment(text, pos, 'yaml')) continue;
     const found = guard('cell', { start: pos, end: pos + m[0].length }, () => {
       const parsed = yamlValuesAt(text, pos);
       const entry = findEntryAt(parsed.value, pos);
@@ -1298,7 +1372,7 @@ function findYamlCells(text: string): Definition[] {
         if (m![2] !== CELL_MARKER_KEY || parsed.issues.length === 0) return [];
         return [{ format: 'cell', span: parsed.region, findings: issueFindings(parsed.issues, 'cell/syntax') }];
       }
-      const d = keyedCell(entry, parsed.issues, parsed.region);
+      const d = keyedCell(text, entry, parsed.issues, parsed.region);
       return d ? [d] : [];
     });
     for (const d of found) {
@@ -1320,7 +1394,7 @@ function findJsonCells(text: string): Definition[] {
     const found = guard('cell', keySpan, () => {
       const r = readLiteral(text, pos + m![0].length, { comments: 'json' });
       const entry: Entry = { key: m![1], keySpan, value: r.value };
-      const d = keyedCell(entry, r.issues, { start: pos, end: Math.max(r.end, keySpan.end) });
+      const d = keyedCell(text, entry, r.issues, { start: pos, end: Math.max(r.end, keySpan.end) });
       return d ? [d] : [];
     });
     for (const d of found) {

@@ -166,6 +166,7 @@ class GenotypeReader {
     v.items.forEach((item, k) => {
       const node = FIRST_NODE + Math.floor(k / 2);
       const pair = item.kind === 'seq' && item.items.length === 2 ? item.items : undefined;
+      if (item.kind === 'seq' && !item.closed) { ok = false; return; } // already reported as unclosed
       if (!pair) {
         const found = item.kind === 'seq' ? `a ${item.items.length}-element ${item.items.length === 1 ? 'item' : 'tuple'}` : describeVal(item);
         this.err(item.span, 'syntax', `expected an (op, input) pair such as ('sep_conv_3x3', 0); found ${found}`);

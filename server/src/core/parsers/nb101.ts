@@ -15,8 +15,8 @@
 import type { Architecture, Cell, Definition, Edge, Finding, Span } from '../types';
 import { NB101_OPS, unknownOpMessage } from '../ops';
 import {
-  describeVal, enclosingBrace, entryOf, findMaps, guard, hasErrors, inLineComment, issueFindings, readLiteral,
-  shiftDefinition, unwrapCall, yamlValuesAt, type MapVal, type SyntaxIssue, type Val,
+  describeVal, enclosingBrace, entryOf, findMaps, guard, hasErrors, inLineComment, issueFindings, issuesNear, readLiteral,
+  LongLineSkipper, shiftDefinition, unwrapCall, yamlValuesAt, type MapVal, type SyntaxIssue, type Val,
 } from './cellFormat';
 
 export const NB101_MAX_NODES = 7;
@@ -119,6 +119,7 @@ function callAt(text: string, start: number, comments: 'python' | 'json'): Defin
 
 function findYaml(text: string): Definition[] {
   const out: Definition[] = [];
+  const longLines = new LongLineSkipper();
   let consumed = 0;
   YAML_KEY.lastIndex = 0;
   for (let m = YAML_KEY.exec(text); m; m = YAML_KEY.exec(text)) {
@@ -127,7 +128,7 @@ function findYaml(text: string): Definition[] {
     if (pos < consumed || (prev !== undefined && !/[\s{,\[]/.test(prev))) continue;
     const after = text[pos + m[0].length];
     if (m[1] === '' && after !== undefined && !/\s/.test(after)) continue;
-    if (inLineComment(text, pos, 'yaml')) continue;
+    if (longLines.skip(text, pos) || inLineComment(text, pos, 'yaml')) continue;
     const found = guard('nb101', { start: pos, end: pos + m[0].length }, () => {
       const parsed = yamlValuesAt(text, pos, ['matrix', 'ops']);
       const maps = findMaps(parsed.value, (mp) => entryOf(mp, 'matrix')?.keySpan.start === pos);
@@ -139,7 +140,7 @@ function findYaml(text: string): Definition[] {
       }
       const ops = entryOf(map, 'ops');
       if (!ops) return [];
-      const inside = parsed.issues.filter((i) => i.span.start >= map.span.start && i.span.start <= map.span.end);
+      const inside = issuesNear(text, parsed.issues, map.span);
       const d = specDefinition(entryOf(map, 'matrix')!.value, ops.value, map.span, inside);
       return d ? [d] : [];
     });
