@@ -20,7 +20,7 @@ const USAGE = `usage:
   entropy-lens edu segment [FILE|-] (--model GGUF | --endpoint URL) [--threshold T] [--min-gap N]
                            [--percentile Q] [--boundary word|token] [--ignore-digits] [--no-ignore-symbols]
                            [--ignore-tokens A,B,...] [--top-k K] [--vocab-size V] [--tail upper|midpoint|lower]
-                           [--api-key-env VAR] [--threads N] [--fast K] [--json]
+                           [--api-key-env VAR] [--threads N] [--fast K] [--window N] [--json]
   entropy-lens edu bench --model GGUF [--tokens N] [--threads N] [--top-k K1,K2] [--repeats N] [--json]
 
   segment reads FILE (or stdin for "-" or no FILE), scores every token with the model
