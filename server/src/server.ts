@@ -11,7 +11,8 @@ import { toDiagnostic } from './lsp/convert';
 import { codeLenses } from './lsp/codeLens';
 import { hoverAt } from './lsp/hover';
 import { summarize } from './lsp/summary';
-import { AnalysisDoneNotification, DocumentScoresRequest } from './protocol/lsp';
+import { AnalysisDoneNotification, DocumentScoresRequest, EduEntropiesRequest, type EduEntropiesParams } from './protocol/lsp';
+import { EduService } from './lsp/eduService';
 import { CELL_LANGUAGE_ID } from './protocol/ids';
 import type { Diagnostic } from 'vscode-languageserver';
 
@@ -103,6 +104,27 @@ connection.onRequest(DocumentScoresRequest, async ({ uri }: { uri: string }) => 
   const analysis = await store.get(doc);
   return analysis ? summarize(doc, analysis) : [];
 });
+
+const edu = new EduService();
+
+connection.onRequest(EduEntropiesRequest, async (params: EduEntropiesParams, token) => {
+  const abort = new AbortController();
+  const sub = token.onCancellationRequested(() => abort.abort());
+  const progress = params.workDoneToken !== undefined
+    ? connection.window.attachWorkDoneProgress(params.workDoneToken)
+    : undefined;
+  progress?.begin('Computing token entropies', 0, undefined, true);
+  try {
+    return await edu.entropies(params.text, params.source, abort.signal, {
+      report: (done, total) => progress?.report(total > 0 ? Math.round((100 * done) / total) : 0, `${done} / ${total} tokens`),
+    });
+  } finally {
+    progress?.done();
+    sub.dispose();
+  }
+});
+
+connection.onShutdown(() => edu.dispose());
 
 // The server must outlive any bug in a single request: log it and keep serving.
 process.on('uncaughtException', (e) => connection.console.error(`Entropy Lens: ${e.stack ?? e}`));

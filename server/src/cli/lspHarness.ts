@@ -7,9 +7,13 @@ import {
   DidCloseTextDocumentNotification, PublishDiagnosticsNotification, CodeLensRequest, HoverRequest,
   ConfigurationRequest, RegistrationRequest, ShutdownRequest, ExitNotification,
   DidChangeConfigurationNotification, type PublishDiagnosticsParams, type CodeLens, type Hover,
-  type Position, type TextDocumentContentChangeEvent,
+  type Position, type TextDocumentContentChangeEvent, WorkDoneProgress, CancellationTokenSource,
+  type WorkDoneProgressBegin, type WorkDoneProgressReport, type WorkDoneProgressEnd,
 } from 'vscode-languageserver-protocol/node';
-import { AnalysisDoneNotification, DocumentScoresRequest, type AnalysisDoneParams, type DefinitionSummary } from '../protocol/lsp';
+import {
+  AnalysisDoneNotification, DocumentScoresRequest, EduEntropiesRequest,
+  type AnalysisDoneParams, type DefinitionSummary, type EduEntropiesResult, type EduSourceConfig,
+} from '../protocol/lsp';
 
 type Waiter<T> = { match: (v: T) => boolean; resolve: (v: T) => void };
 
@@ -85,6 +89,18 @@ export class LspHarness {
   documentScores(uri: string): Promise<DefinitionSummary[]> {
     return this.connection.sendRequest(DocumentScoresRequest, { uri });
   }
+
+  /** The EDU request with work-done progress; `cancel` cancels it through `$/cancelRequest`. */
+  eduEntropies(text: string, source: EduSourceConfig, onProgress?: (p: WorkDoneProgressBegin | WorkDoneProgressReport | WorkDoneProgressEnd) => void): { result: Promise<EduEntropiesResult>; cancel: () => void } {
+    const workDoneToken = `edu-${++this.progressTokens}`;
+    const sub = onProgress ? this.connection.onProgress(WorkDoneProgress.type, workDoneToken, onProgress) : undefined;
+    const cts = new CancellationTokenSource();
+    const result = this.connection.sendRequest(EduEntropiesRequest, { text, source, workDoneToken }, cts.token)
+      .finally(() => sub?.dispose());
+    return { result, cancel: () => cts.cancel() };
+  }
+
+  private progressTokens = 0;
 
   get alive(): boolean {
     return this.child.exitCode === null && this.child.signalCode === null;

@@ -26,3 +26,41 @@ export interface DocumentScoresParams { uri: string }
 
 /** The scored definitions of an open document, after any pending analysis. */
 export const DocumentScoresRequest = new RequestType<DocumentScoresParams, DefinitionSummary[], void>('entropyLens/documentScores');
+
+// ---- EDU: per-token entropies from a local inference backend (runs in the server process) ----
+
+export type EduSourceConfig =
+  | { kind: 'gguf'; modelPath: string; idleTimeoutMs?: number; threads?: number }
+  | { kind: 'openai'; endpoint: string; apiKey?: string; model?: string; topK?: number; vocabSize?: number };
+
+export interface EduEntropiesParams {
+  text: string;
+  source: EduSourceConfig;
+  /** Client-created token for `$/progress` (LSP work-done progress). */
+  workDoneToken?: string;
+}
+
+export interface EduTokenEntropy {
+  text: string;
+  start: number;
+  end: number;
+  entropy: number;
+  logprob: number;
+  top: { text: string; logprob: number }[];
+}
+
+export interface EduBackendInfo {
+  backend: string;
+  model: string;
+  capabilities: string[];
+}
+
+export interface EduEntropiesResult {
+  backend: EduBackendInfo;
+  tokens: EduTokenEntropy[];
+}
+
+/** Method name of the EDU request; the client sends it by name (its LSP library is one protocol version ahead). */
+export const EDU_ENTROPIES_METHOD = 'entropyLens/eduEntropies';
+export const EduEntropiesRequest = new RequestType<EduEntropiesParams, EduEntropiesResult, void>(EDU_ENTROPIES_METHOD);
+export const DOCUMENT_SCORES_METHOD = 'entropyLens/documentScores';
