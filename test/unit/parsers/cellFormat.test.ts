@@ -4,6 +4,8 @@ import {
   cellText, findCells, normalizeOpName, parseCell, readLiteral, yamlValuesAt, type Val,
 } from '../../../server/src/core/parsers/cellFormat';
 import type { Definition } from '../../../server/src/core/types';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 
 const YAML_CELL = `model:
   lr: 0.1
@@ -266,4 +268,15 @@ test('mutated cells never throw', () => {
       if (d.arch) assert.deepEqual(withoutSpans(parseCell(d.canonical!)), withoutSpans(d));
     }
   }
+});
+
+test('the examples in docs/cell-format.md are valid and agree with the documented canonical form', () => {
+  const doc = readFileSync(resolve(__dirname, '../../../../docs/cell-format.md'), 'utf8');
+  const blocks = [...doc.matchAll(/```(yaml|json)\n([\s\S]*?)```/g)].map((m) => [m[1], m[2]]);
+  const [yamlExample, jsonExample, canonical] = [blocks[0][1], blocks[1][1], blocks[2][1].trim()];
+  const fromYaml = one(yamlExample, 'yaml');
+  const fromJson = parseCell(jsonExample);
+  assert.deepEqual([fromYaml.findings, fromJson.findings], [[], []]);
+  assert.equal(fromYaml.canonical, canonical);
+  assert.equal(fromJson.canonical, canonical);
 });

@@ -179,12 +179,12 @@ class Lexer {
     if (start >= t.length) return { type: 'eof', start: t.length, end: t.length, text: '', lineStart: true, col };
     const ch = t[start];
     if (ch === '"' || ch === "'") return this.string(start, start, lineStart, col);
-    NAME_RE.lastIndex = start;
-    const name = NAME_RE.exec(t);
-    if (name) {
-      const q = t[start + name[0].length];
-      if ((q === '"' || q === "'") && STRING_PREFIX_RE.test(name[0])) return this.string(start, start + name[0].length, lineStart, col);
-      return mk('name', start + name[0].length, name[0]);
+    const nameEnd = this.nameEnd(start);
+    if (nameEnd > start) {
+      const name = t.slice(start, nameEnd);
+      const q = t[nameEnd];
+      if ((q === '"' || q === "'") && STRING_PREFIX_RE.test(name)) return this.string(start, nameEnd, lineStart, col);
+      return mk('name', nameEnd, name);
     }
     NUM_RE.lastIndex = start;
     const num = NUM_RE.exec(t);
@@ -210,6 +210,27 @@ class Lexer {
     return mk('other', start + len, t.slice(start, start + len));
   }
 
+  /** End of a (dotted) identifier at `start`, or `start`: an ASCII fast path, the regex otherwise. */
+  private nameEnd(start: number): number {
+    const t = this.text;
+    let i = start;
+    for (;;) {
+      const c = t.charCodeAt(i);
+      const alpha = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+      if (alpha || (i > start && c >= 48 && c <= 57)) { i++; continue; }
+      if (c === 46 && i > start) {
+        const d = t.charCodeAt(i + 1);
+        if ((d >= 97 && d <= 122) || (d >= 65 && d <= 90) || d === 95) { i++; continue; }
+      }
+      if (c < 128 || Number.isNaN(c)) break;
+      // Non-ASCII: let the Unicode-aware regex decide from the identifier start.
+      NAME_RE.lastIndex = start;
+      const m = NAME_RE.exec(t);
+      return m ? start + m[0].length : start;
+    }
+    return i;
+  }
+
   private skipToEol(): void {
     const nl = this.text.indexOf('\n', this.pos);
     this.pos = nl < 0 ? this.text.length : nl;
@@ -218,7 +239,7 @@ class Lexer {
   private string(start: number, quotePos: number, lineStart: boolean, col: number): Tok {
     const t = this.text;
     const q = t[quotePos];
-    const raw = /[rR]/.test(t.slice(start, quotePos));
+    const raw = quotePos > start && /[rR]/.test(t.slice(start, quotePos));
     const triple = t.startsWith(q + q + q, quotePos);
     const open = quotePos + (triple ? 3 : 1);
     let i = open;
@@ -621,6 +642,8 @@ function yamlToVal(node: unknown, m: OffsetMap, text: string, fallback: Span): V
     for (const p of node.items) {
       const k = p.key as unknown;
       if (!isScalar(k)) continue;
+      // The library reports duplicate keys itself; keep the first.
+      if (entries.some((e) => e.key === String(k.value))) continue;
       const kr = (k as YamlNodeLike).range;
       const keySpan = kr ? m.span(kr[0], kr[1]) : span;
       const value = p.value == null ? { kind: 'null' as const, span: keySpan } : yamlToVal(p.value, m, text, keySpan);

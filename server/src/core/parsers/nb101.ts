@@ -27,7 +27,7 @@ const CONSTANTS: Record<string, string> = {
   INPUT: 'input', OUTPUT: 'output', CONV1X1: 'conv1x1-bn-relu', CONV3X3: 'conv3x3-bn-relu', MAXPOOL3X3: 'maxpool3x3',
 };
 const ARRAY_CALLS = ['array', 'asarray', 'list', 'tensor', 'Tensor'];
-const DICT_KEY = /(["'])matrix\1\s*:/g;
+const DICT_KEY = /(["'])matrix\1\s*:\s*/g;
 const MODEL_SPEC = /ModelSpec\s*\(/g;
 const YAML_KEY = /(["']?)\bmatrix\1[ \t]*:/g;
 
@@ -44,7 +44,11 @@ export function findNb101(text: string, languageId?: string): Definition[] {
   type Cand = { pos: number; kind: 'dict' | 'call'; end: number };
   const cands: Cand[] = [];
   DICT_KEY.lastIndex = 0;
-  for (let m = DICT_KEY.exec(text); m; m = DICT_KEY.exec(text)) cands.push({ pos: m.index, kind: 'dict', end: m.index + m[0].length });
+  for (let m = DICT_KEY.exec(text); m; m = DICT_KEY.exec(text)) {
+    // Only a list or a call (np.array(...)) can be a matrix: skip "matrix": "…", numbers, objects.
+    if (!/[\[A-Za-z_]/.test(text[m.index + m[0].length] ?? '')) continue;
+    cands.push({ pos: m.index, kind: 'dict', end: m.index + m[0].length });
+  }
   if (!json) {
     MODEL_SPEC.lastIndex = 0;
     for (let m = MODEL_SPEC.exec(text); m; m = MODEL_SPEC.exec(text)) {
