@@ -199,3 +199,16 @@ test('a 5 MB unclosed genotype is one error definition, found in linear time', (
   assert.equal(defs[0].span.end, text.trimEnd().length);
   assert.ok(defs[0].findings.some((f) => f.message.startsWith("'[' is never closed")));
 });
+
+test('CRLF line ends: same definitions and spans as LF', () => {
+  const lf = `spec:\n  ops:\n  - input\n  - output\n  matrix:\n  - [0, 1]\n  - [0, 0]\nentropy_lens_cell:\n  nodes: 2\n  edges:\n  - [0, 1, conv_3x3]\ng: "${GENOTYPE}"\n`;
+  const crlf = lf.replace(/\n/g, '\r\n');
+  const a = findDefinitions(lf, 'yaml');
+  const b = findDefinitions(crlf, 'yaml');
+  assert.deepEqual(a.map((d) => [d.format, !!d.arch, d.findings.length]), [['nb101', true, 0], ['cell', true, 0], ['darts', true, 0]]);
+  assert.deepEqual(b.map((d) => [d.format, !!d.arch, d.canonical]), a.map((d) => [d.format, !!d.arch, d.canonical]));
+  for (const d of b) assert.equal(crlf.slice(d.span.start, d.span.end).replace(/\r\n/g, '\n'), lf.slice(a[b.indexOf(d)].span.start, a[b.indexOf(d)].span.end));
+  const py = `G = Genotype(\r\n  normal=${GENOTYPE.slice(16, GENOTYPE.indexOf(', normal_concat'))},\r\n  normal_concat=[2, 3, 4, 5],\r\n  reduce=${GENOTYPE.slice(GENOTYPE.indexOf('reduce=[') + 7, GENOTYPE.indexOf(', reduce_concat'))},\r\n  reduce_concat=[2, 3, 4, 5])\r\n`;
+  const [g] = findDefinitions(py, 'python');
+  assert.equal(g.canonical, GENOTYPE);
+});

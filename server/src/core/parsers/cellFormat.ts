@@ -7,7 +7,7 @@
 //    only the few lines around a candidate key because the library is far too slow (and partly
 //    quadratic in the number of keys) to run over a multi-megabyte document.
 // Pure: no vscode, no I/O.
-import { isAlias, isMap, isScalar, isSeq, parseDocument, Scalar } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, Scalar } from 'yaml';
 import type { Aggregation, Architecture, Cell, Definition, Edge, Finding, SpaceId, Span } from '../types';
 import { closestOp, opInfo, unknownOpMessage } from '../ops';
 
@@ -335,7 +335,7 @@ class Reader {
   private quiet = false;
   private stopped = false;
 
-  constructor(private readonly text: string, start: number, private readonly opts: ReadOptions) {
+  constructor(text: string, start: number, private readonly opts: ReadOptions) {
     this.lx = new Lexer(text, start, opts.comments);
     this.cur = this.lx.next();
     this.lastEnd = start;
@@ -445,7 +445,7 @@ class Reader {
     return { kind: 'other', span };
   }
 
-  /** After an item: consume ',' or detect the end. Returns false when the collection is over. */
+  /** After an item: consume ',' or leave a closer / the end for `closeOrItem`; anything else is a missing comma. */
   private separator(ctx: Ctx, close: string): void {
     const t = this.at(ctx);
     if (t.type === 'punct' && t.text === ',') { this.advance(); this.quiet = false; return; }
@@ -454,8 +454,9 @@ class Reader {
   }
 
   /**
-   * The loop shared by lists, tuples, dicts and call arguments: returns the closing token, or
-   * undefined when the text ended (or a statement started) or a different bracket closed.
+   * The loop step shared by lists, tuples, dicts and call arguments: 'closed' after consuming the
+   * matching closer, 'unclosed' when the text ended (or a statement started) or a different
+   * bracket closed (reported, not consumed), 'item' when an item follows.
    */
   private closeOrItem(ctx: Ctx, open: Tok, close: string): 'closed' | 'unclosed' | 'item' {
     const t = this.at(ctx);
@@ -663,7 +664,7 @@ function yamlToVal(node: unknown, m: OffsetMap, text: string, fallback: Span): V
     const inner = quoted && span.end - span.start >= 2 ? { start: span.start + 1, end: span.end - 1 } : { ...span };
     return { kind: 'str', span, inner, value: String(v) };
   }
-  if (isAlias(node)) return { kind: 'other', span };
+  // Aliases (resolved elsewhere in the document) and anything else are not literals we read.
   return { kind: 'other', span };
 }
 
@@ -739,7 +740,7 @@ function entryEnd(text: string, l: Line, k: number, limit = text.length): number
 }
 
 function keyOfLine(text: string, l: Line, col: number): string | undefined {
-  const m = /^(["']?)([^"':#\s][^"':#]*?)\1[ \t]*:(?:[ \t]|$)/.exec(text.slice(l.start + col, l.end) + ' ');
+  const m = /^(["']?)([^"':#\s][^"':#]*?)\1[ \t]*:(?:[ \t\r]|$)/.exec(text.slice(l.start + col, l.end) + ' ');
   return m ? m[2] : undefined;
 }
 
@@ -1263,7 +1264,7 @@ class CellBuilder {
       from = entryOf(item, 'from')?.value;
       to = entryOf(item, 'to')?.value;
       op = entryOf(item, 'op')?.value;
-      const missing = EDGE_KEYS.filter((k, idx) => [from, to, op][idx] === undefined);
+      const missing = EDGE_KEYS.filter((_, idx) => [from, to, op][idx] === undefined);
       if (missing.length > 0) {
         this.err(item.span, 'missing-key', `this edge has no ${missing.map((k) => `'${k}'`).join(' or ')}`);
         return undefined;
@@ -1318,7 +1319,8 @@ export function cellText(arch: Architecture): string {
   return `{${parts.join(', ')}}`;
 }
 
-function findEntryAt(v: Val | undefined, keyStart: number, depth = 0): Entry | undefined {
+/** The map entry whose key starts at `keyStart`, searched inside the values that contain it. */
+export function findEntryAt(v: Val | undefined, keyStart: number, depth = 0): Entry | undefined {
   if (!v || depth > 64) return undefined;
   if (v.kind === 'map') {
     for (const e of v.entries) {
@@ -1339,7 +1341,6 @@ function findEntryAt(v: Val | undefined, keyStart: number, depth = 0): Entry | u
   return undefined;
 }
 
-export { findEntryAt };
 
 /** A cell found under a marker key: undefined when the key's value is not ours to judge. */
 function keyedCell(text: string, entry: Entry, issues: SyntaxIssue[], region: Span): Definition | undefined {
