@@ -32,6 +32,10 @@ const { values: opt } = parseArgs({
 });
 const CI = /^(1|true|yes)$/i.test(process.env.CI ?? '');
 const EXT_ROOT = resolve(opt.root ?? ROOT);
+if (opt.only && !['ui', 'mocha'].includes(opt.only)) {
+  console.error(`e2e: --only ${opt.only}: expected ui or mocha`);
+  process.exit(2);
+}
 const RUN_UI = !opt.only || opt.only === 'ui';
 const RUN_MOCHA = !opt.only || opt.only === 'mocha';
 const WATCHDOG_MS = Number(opt.timeout ?? 600) * 1000;
@@ -54,6 +58,14 @@ function record(name, ok, ms, detail = '') {
   console.log(`e2e: ${mark} ${name} (${fmt(ms)})${detail ? `\n${detail.replace(/^/gm, '        ')}` : ''}`);
 }
 
+/** A Playwright error without colour codes, browser stderr and its long call log. */
+function brief(message) {
+  const lines = message.replace(/\x1b\[[0-9;]*m/g, '').split('\n');
+  const cut = lines.findIndex((l) => /^\s*(Browser logs:|Call log:)/.test(l));
+  const kept = (cut >= 0 ? lines.slice(0, cut) : lines).filter((l) => l.trim());
+  return kept.slice(0, 20).join('\n');
+}
+
 /** One named check: its failure is recorded and the run goes on with the next check. */
 async function check(name, fn, page) {
   const t = performance.now();
@@ -62,7 +74,7 @@ async function check(name, fn, page) {
     record(name, true, performance.now() - t, typeof detail === 'string' ? detail : '');
     return true;
   } catch (e) {
-    record(name, false, performance.now() - t, String(e?.message ?? e));
+    record(name, false, performance.now() - t, brief(String(e?.message ?? e)));
     if (page) await page.screenshot({ path: join(ARTIFACTS, `failure-${name.replace(/[^a-z0-9]+/gi, '-')}.png`) }).catch(() => {});
     return false;
   }
@@ -218,7 +230,12 @@ async function uiScenario(port) {
   await check('ui: Problems panel lists the unknown operation as an error', async () => {
     await page.keyboard.press('Control+Shift+M');
     const row = page.locator('.markers-panel .monaco-list-row', { hasText: UNKNOWN_OP });
-    await row.first().waitFor({ timeout: T.problems });
+    try {
+      await row.first().waitFor({ timeout: T.problems });
+    } catch (e) {
+      const seen = await page.locator('.markers-panel .monaco-list-row').evaluateAll((els) => els.map((el) => el.getAttribute('aria-label'))).catch(() => []);
+      throw new Error(`${e.message.split('\n')[0]}; Problems rows seen: ${JSON.stringify(seen)}`);
+    }
     const label = (await row.first().getAttribute('aria-label')) ?? '';
     expect(label.startsWith(`Error: ${UNKNOWN_OP}`), `row aria-label: ${label}`);
     await shot('broken-problems.png');
