@@ -1343,13 +1343,13 @@ export function findEntryAt(v: Val | undefined, keyStart: number, depth = 0): En
 
 
 /** A cell found under a marker key: undefined when the key's value is not ours to judge. */
-function keyedCell(text: string, entry: Entry, issues: SyntaxIssue[], region: Span): Definition | undefined {
+function keyedCell(text: string, entry: Entry, issues: SyntaxIssue[]): Definition | undefined {
   const v = entry.value;
   const span = { start: entry.keySpan.start, end: Math.max(entry.keySpan.end, v.span.end) };
   if (entry.key === CELL_SHORT_KEY && !(v.kind === 'map' && entryOf(v, 'edges'))) return undefined;
   // A string value (say an NB201 arch string) is left to the other finders.
   if (v.kind === 'str') return undefined;
-  const pre = issueFindings(issuesNear(text, issues, entry.key === CELL_MARKER_KEY ? region : span), 'cell/syntax');
+  const pre = issueFindings(issuesNear(text, issues, span), 'cell/syntax');
   if (v.kind !== 'map') {
     return {
       format: 'cell', span,
@@ -1396,7 +1396,7 @@ function findYamlCells(text: string): Definition[] {
         if (m![2] !== CELL_MARKER_KEY || parsed.issues.length === 0) return [];
         return [{ format: 'cell', span: parsed.region, findings: issueFindings(parsed.issues, 'cell/syntax') }];
       }
-      const d = keyedCell(text, entry, parsed.issues, parsed.region);
+      const d = keyedCell(text, entry, parsed.issues);
       return d ? [d] : [];
     });
     for (const d of found) {
@@ -1418,7 +1418,7 @@ function findJsonCells(text: string): Definition[] {
     const found = guard('cell', keySpan, () => {
       const r = readLiteral(text, pos + m![0].length, { comments: 'json' });
       const entry: Entry = { key: m![1], keySpan, value: r.value };
-      const d = keyedCell(text, entry, r.issues, { start: pos, end: Math.max(r.end, keySpan.end) });
+      const d = keyedCell(text, entry, r.issues);
       return d ? [d] : [];
     });
     for (const d of found) {
