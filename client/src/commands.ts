@@ -2,9 +2,11 @@
 import * as vscode from 'vscode';
 import { COMMANDS } from '../../server/src/protocol/ids';
 import type { ServerContext } from './serverContext';
+import type { EduController } from './edu/eduController';
+import { chooseModel, setEndpoint } from './edu/eduSettings';
 
-export function registerCommands(context: vscode.ExtensionContext, ctx: ServerContext): void {
-  const commands: Record<string, (...args: unknown[]) => unknown> = {
+export function registerCommands(context: vscode.ExtensionContext, ctx: ServerContext, edu: EduController): void {
+  const commands: Record<string, (...args: any[]) => unknown> = {
     [COMMANDS.restartServer]: async () => {
       try {
         await ctx.restart();
@@ -14,6 +16,12 @@ export function registerCommands(context: vscode.ExtensionContext, ctx: ServerCo
       }
     },
     [COMMANDS.showOutput]: () => ctx.output.show(true),
+    [COMMANDS.segmentReasoning]: () => edu.segmentSelection(),
+    [COMMANDS.insertStepSeparators]: (style?: string) => edu.insertSeparators(style),
+    [COMMANDS.copyStepsAsProcessBench]: () => edu.copyProcessBench(),
+    [COMMANDS.toggleStepAnnotations]: () => edu.toggleAnnotations(),
+    [COMMANDS.chooseModel]: () => chooseModel(),
+    [COMMANDS.setEndpoint]: () => setEndpoint(context.secrets),
   };
   for (const [id, run] of Object.entries(commands)) {
     context.subscriptions.push(vscode.commands.registerCommand(id, run));

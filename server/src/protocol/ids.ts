@@ -10,4 +10,10 @@ export const DEFAULT_LANGUAGES = ['python', 'yaml', 'json', 'jsonc', 'plaintext'
 export const COMMANDS = {
   restartServer: 'entropyLens.restartServer',
   showOutput: 'entropyLens.showOutput',
+  segmentReasoning: 'entropyLens.segmentReasoning',
+  insertStepSeparators: 'entropyLens.insertStepSeparators',
+  copyStepsAsProcessBench: 'entropyLens.copyStepsAsProcessBench',
+  toggleStepAnnotations: 'entropyLens.toggleStepAnnotations',
+  chooseModel: 'entropyLens.chooseModel',
+  setEndpoint: 'entropyLens.setEndpoint',
 } as const;

@@ -76,7 +76,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
 export function isSegmentParams(v: unknown): v is SegmentParams {
   return isObject(v) && (v.mode === 'threshold' || v.mode === 'percentile') &&
     Number.isFinite(v.threshold) && Number.isFinite(v.percentile) && v.percentile as number > 0 && v.percentile as number <= 100 &&
-    Number.isInteger(v.minGap) && v.minGap as number >= 0;
+    Number.isInteger(v.minGap) && v.minGap as number >= 1;
 }
 
 /** Guard for messages arriving at the host: the webview is untrusted input. */

@@ -18,7 +18,7 @@ test('malformed or unknown webview messages are rejected', () => {
   for (const m of [
     null, 'ready', [], { type: 'nope' }, { type: 'ready' },
     { type: 'setParams', params: { ...params, mode: 'other' } },
-    { type: 'setParams', params: { ...params, minGap: -1 } },
+    { type: 'setParams', params: { ...params, minGap: 0 } },
     { type: 'setParams', params: { ...params, minGap: 1.5 } },
     { type: 'setParams', params: { ...params, percentile: 0 } },
     { type: 'setParams', params: { ...params, threshold: NaN } },
@@ -30,8 +30,8 @@ test('malformed or unknown webview messages are rejected', () => {
 });
 
 test('segment params guard and host message guard', () => {
-  assert.ok(isSegmentParams({ mode: 'percentile', threshold: 0, percentile: 100, minGap: 0 }));
-  assert.ok(!isSegmentParams({ mode: 'percentile', threshold: 0, percentile: 101, minGap: 0 }));
+  assert.ok(isSegmentParams({ mode: 'percentile', threshold: 0, percentile: 100, minGap: 1 }));
+  assert.ok(!isSegmentParams({ mode: 'percentile', threshold: 0, percentile: 101, minGap: 1 }));
   assert.ok(isHostToWebview({ type: 'status', status: { kind: 'idle' } }));
   assert.ok(!isHostToWebview({ type: 'ready', version: 1 }));
 });

@@ -19,11 +19,11 @@ export function renderControls(root: HTMLElement, params: SegmentParams, onChang
     emit(current.mode === 'percentile' ? { percentile: Math.max(0.5, v * 12.5) } : { threshold: v });
   });
 
-  const gap = el('input', { type: 'number', id: 'min-gap', min: '0', max: '1000', step: '1' });
+  const gap = el('input', { type: 'number', id: 'min-gap', min: '1', max: '1000', step: '1' });
   gap.value = String(current.minGap);
   gap.addEventListener('change', () => {
     const n = Math.round(Number(gap.value));
-    if (Number.isInteger(n) && n >= 0) emit({ minGap: n }); else gap.value = String(current.minGap);
+    if (Number.isInteger(n) && n >= 1) emit({ minGap: n }); else gap.value = String(current.minGap);
   });
 
   function update(): void {
