@@ -234,13 +234,11 @@ test('cancellation: an AbortSignal stops a running request between chunks and a 
     const text = REASONING.repeat(8);
     const ac = new AbortController();
     let last = 0;
-    const t0 = performance.now();
     await assert.rejects(
       source.tokenEntropies(text, { signal: ac.signal, onProgress: (done) => { last = done; if (done >= 32) ac.abort(); } }),
       (e: unknown) => (e as Error).name === 'AbortError',
     );
     assert.ok(last < 64, `stopped after ${last} positions`);
-    assert.ok(performance.now() - t0 < 5000);
     // Queued behind a running request: rejected as soon as the signal fires.
     const running = source.tokenEntropies(REASONING);
     const ac2 = new AbortController();
