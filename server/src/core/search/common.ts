@@ -33,7 +33,10 @@ function isInt(x: unknown): x is number {
 }
 
 /** Validate the options; a `SearchError` (never an exception) when something is wrong. */
-export function resolveOptions(opts: SearchOptions): ResolvedOptions | SearchError {
+export function resolveOptions(
+  opts: SearchOptions,
+  defaults: { population: number; sampleSize: number } = { population: DEFAULT_POPULATION, sampleSize: DEFAULT_SAMPLE_SIZE },
+): ResolvedOptions | SearchError {
   const bad = (message: string): SearchError => ({ code: 'invalid-option', message });
   const budgetGiven = opts.budget !== undefined;
   const budget = opts.budget ?? DEFAULT_BUDGET;
@@ -47,9 +50,9 @@ export function resolveOptions(opts: SearchOptions): ResolvedOptions | SearchErr
   for (const [name, v] of [['maxParams', opts.maxParams], ['maxFlops', opts.maxFlops]] as const) {
     if (v !== undefined && (typeof v !== 'number' || Number.isNaN(v))) return bad(`${name} must be a number of millions; got ${String(v)}`);
   }
-  const population = opts.population ?? DEFAULT_POPULATION;
+  const population = opts.population ?? defaults.population;
   if (!isInt(population) || population < 2 || population > 100_000) return bad(`the population must be an integer in 2…100,000; got ${String(opts.population)}`);
-  const sampleSize = opts.sampleSize ?? Math.min(DEFAULT_SAMPLE_SIZE, population);
+  const sampleSize = opts.sampleSize ?? Math.min(defaults.sampleSize, population);
   if (!isInt(sampleSize) || sampleSize < 1 || sampleSize > population) return bad(`the sample size must be an integer in 1…${population} (the population); got ${String(opts.sampleSize)}`);
   const candidateCap = opts.candidateCap ?? DEFAULT_CANDIDATE_CAP;
   if (!isInt(candidateCap) || candidateCap < 0 || candidateCap > 1_000_000) return bad(`candidateCap must be an integer in 0…1,000,000; got ${String(opts.candidateCap)}`);

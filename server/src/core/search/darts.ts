@@ -210,13 +210,21 @@ function randomGenome(rng: Rng, g: Int8Array, off: number): void {
 }
 
 /**
- * AmoebaNet-style mutation: pick the normal or the reduce cell, then with probability ½ change one
+ * Probability of one more edit after each edit of a mutation (edits per child: 1 + geometric,
+ * 3⅓ on average). Single edits stall under a params budget (docs/search.md §3.3).
+ */
+export const DARTS_EXTRA_EDIT = 0.7;
+/** REA defaults for DARTS (docs/search.md §3.3). */
+export const DARTS_POPULATION = 500;
+export const DARTS_SAMPLE_SIZE = 50;
+
+/**
+ * One AmoebaNet-style edit: pick the normal or the reduce cell, then with probability ½ change one
  * pair's op to a different op, else change one pair's input to a different earlier node that the
- * node's other pair does not already read (node 2 has no such alternative, so input mutations pick
+ * node's other pair does not already read (node 2 has no such alternative, so input edits pick
  * among the pairs of nodes 3…5).
  */
-function mutateGenome(rng: Rng, src: Int8Array, so: number, dst: Int8Array, doff: number): void {
-  for (let i = 0; i < DARTS_GENOME; i++) dst[doff + i] = src[so + i];
+function editGenome(rng: Rng, dst: Int8Array, doff: number): void {
   const role = rng.int(2);
   if (rng.int(2) === 0) {
     const k = role * 8 + rng.int(8);
@@ -241,10 +249,25 @@ function mutateGenome(rng: Rng, src: Int8Array, so: number, dst: Int8Array, doff
   if (dst[doff + IN + a] > dst[doff + IN + a + 1]) swapPair(dst, doff, a);
 }
 
+/**
+ * A mutation: one edit, then each further edit with probability DARTS_EXTRA_EDIT (0.7), so that
+ * compound moves such as "one op up, another down" (what a params budget needs) are common.
+ * Redrawn in the rare case the edits cancel out.
+ */
+function mutateGenome(rng: Rng, src: Int8Array, so: number, dst: Int8Array, doff: number): void {
+  for (;;) {
+    for (let i = 0; i < DARTS_GENOME; i++) dst[doff + i] = src[so + i];
+    do editGenome(rng, dst, doff); while (rng.next() < DARTS_EXTRA_EDIT);
+    for (let i = 0; i < DARTS_GENOME; i++) if (dst[doff + i] !== src[so + i]) return;
+  }
+}
+
 export const dartsCodec: ReaCodec = {
   space: 'darts',
   name: 'DARTS',
   genomeSize: DARTS_GENOME,
+  population: DARTS_POPULATION,
+  sampleSize: DARTS_SAMPLE_SIZE,
   random: randomGenome,
   mutate: mutateGenome,
   evaluate(g, off, out) {

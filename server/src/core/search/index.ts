@@ -37,10 +37,10 @@ export function createSearch(opts: SearchOptions): { run: SearchRun; options: Re
   if (!(SEARCH_SPACES as readonly string[]).includes(opts.space)) {
     return { error: errorResult(opts, { code: 'invalid-option', message: `unknown search space '${String(opts.space)}': expected ${SEARCH_SPACES.join(', ')}` }) };
   }
-  const r = resolveOptions(opts);
+  const codec = opts.space === 'nb201' ? undefined : CODECS[opts.space];
+  const r = resolveOptions(opts, codec);
   if (isSearchError(r)) return { error: errorResult(opts, r) };
-  if (opts.space === 'nb201') return { run: nb201Run(r, opts.noCache === true), options: r };
-  const codec = CODECS[opts.space];
+  if (!codec) return { run: nb201Run(r, opts.noCache === true), options: r };
   const impossible = impossibleConstraint(codec, r);
   if (impossible) return { error: errorResult(opts, { code: 'impossible-constraint', message: impossible }, r) };
   return { run: reaRun(codec, r), options: r };

@@ -281,6 +281,8 @@ export const nb101Codec: ReaCodec = {
   space: 'nb101',
   name: 'NAS-Bench-101',
   genomeSize: NB101_GENOME,
+  population: 100,
+  sampleSize: 25,
   random: randomGenome,
   mutate: mutateGenome,
   evaluate(g, off, out) {

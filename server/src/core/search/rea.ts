@@ -18,6 +18,9 @@ export interface ReaCodec {
   /** Human name for messages. */
   name: string;
   genomeSize: number;
+  /** Default population P and tournament size S. */
+  population: number;
+  sampleSize: number;
   /** Write a uniformly drawn valid genome at `g[off…]`. */
   random(rng: Rng, g: Int8Array, off: number): void;
   /** Write a valid mutant of `src[so…]` (different from it) at `dst[doff…]`. */

@@ -20,9 +20,9 @@ export interface SearchOptions {
   maxParams?: number;
   /** Keep only architectures with at most this many FLOPs (millions, CIFAR-10 network). */
   maxFlops?: number;
-  /** REA population size P. Default 100. */
+  /** REA population size P. Default: DARTS 500, NB101 100. */
   population?: number;
-  /** REA tournament (sample) size S. Default 25. */
+  /** REA tournament (sample) size S. Default: DARTS 50, NB101 25. */
   sampleSize?: number;
   /** Most candidates returned for the scatter plot (plus the Pareto points). Default 2,000; 0 disables. */
   candidateCap?: number;
