@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { writeGguf } from '../fixtures/gguf/makeGguf';
 import type { EntropyLensApi } from '../../client/src/extension';
+import { applyInsertions, separatorInsertions } from '../../server/src/edu/annotate';
 
 async function until<T>(probe: () => T | Thenable<T>, ok: (v: T) => boolean, what: string, timeoutMs = 60_000): Promise<T> {
   const end = Date.now() + timeoutMs;
@@ -53,11 +54,14 @@ suite('EDU segmentation', () => {
 
   test('Insert Step Separators writes labels as one undoable edit', async () => {
     const before = doc.getText();
-    const steps = api.eduSnapshot()!.steps.length;
+    const steps = api.eduSnapshot()!.steps;
+    const line = doc.lineAt(2);
     assert.equal(await vscode.commands.executeCommand('entropyLens.insertStepSeparators', 'stepLabel'), true);
     const after = doc.getText();
-    assert.equal((after.match(/Step \d+: /g) ?? []).length, steps);
-    assert.equal(after.replace(/\n?Step \d+: /g, ''), before);
+    assert.equal((after.match(/Step \d+: /g) ?? []).length, steps.length);
+    const offset = doc.offsetAt(line.range.start);
+    const expected = before.slice(0, offset) + applyInsertions(line.text, separatorInsertions(line.text, steps, 'stepLabel')) + before.slice(offset + line.text.length);
+    assert.equal(after, expected, 'the edit is exactly the labels at the step starts');
     assert.equal(api.eduSnapshot()!.stale, true, 'markers are cleared once the text changes');
     assert.equal(api.eduSnapshot()!.markers, 0);
     await vscode.commands.executeCommand('undo');
