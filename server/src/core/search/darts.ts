@@ -10,10 +10,8 @@ import { dartsArchitecture, DARTS_GENOTYPE_OPS, type DartsGenotype, type DartsPa
 import { opEntropyByName } from '../sed/terms';
 import { unitCapacity } from '../sed/gaussian';
 import { cellMultiplicity } from '../sed/score';
-import { dartsPopulation } from '../sed/rank';
 import { dartsText } from '../parsers/darts';
 import { dartsCostTable } from './costTables';
-import { sedHistogram } from './common';
 import { TermClasses } from './termClasses';
 import type { ReaCodec } from './rea';
 
@@ -277,5 +275,4 @@ export const dartsCodec: ReaCodec = {
   key: dartsGenomeKey,
   text: (g) => dartsText(dartsGenomeArchitecture(g)),
   minimum: dartsMinimum,
-  histogram: (bins) => sedHistogram(dartsPopulation(), bins, 'sample'),
 };

@@ -12,10 +12,8 @@ import { NB101_OPS } from '../ops';
 import { nb101Architecture, type Nb101Spec } from '../space/nb101Space';
 import { opEntropyByName } from '../sed/terms';
 import { unitCapacity } from '../sed/gaussian';
-import { nb101Population } from '../sed/rank';
 import { nb101Text } from '../parsers/nb101';
 import { nb101RawCost, NB101_COST_OUT } from './costTables';
-import { sedHistogram } from './common';
 import { TermClasses } from './termClasses';
 import type { ReaCodec } from './rea';
 
@@ -296,5 +294,4 @@ export const nb101Codec: ReaCodec = {
   key: nb101GenomeKey,
   text: (g) => nb101Text(nb101GenomeArchitecture(g)),
   minimum: () => NB101_MINIMUM,
-  histogram: (bins) => sedHistogram(nb101Population(), bins, 'sample'),
 };

@@ -17,7 +17,7 @@
 import { NB201_SPACE_SIZE, nb201Cell } from '../space/nb201Space';
 import { scoreNb201Codes } from '../sed/score';
 import { nb201Text } from '../parsers/nb201';
-import { nb201CostTable } from './costTables';
+import { nb201CostTable, type Nb201CostTable } from './costTables';
 import { CandidateSample, ParetoFront, TopList, sedHistogram, type ResolvedOptions } from './common';
 import type { SearchRun } from './run';
 import type { SearchResult } from './types';
@@ -78,38 +78,47 @@ let tables: Nb201Tables | undefined;
 /** SED, params (M), FLOPs (M) and canonical class of all 15,625 cells, by base-5 index. */
 export function nb201Tables(): Nb201Tables {
   if (tables) return tables;
-  const t = nb201CostTable();
-  const sed = new Float64Array(NB201_SPACE_SIZE);
-  const params = new Float64Array(NB201_SPACE_SIZE);
-  const flops = new Float64Array(NB201_SPACE_SIZE);
-  const canonical = new Int32Array(NB201_SPACE_SIZE);
-  const codes = new Int8Array(6);
-  for (let i = 0; i < NB201_SPACE_SIZE; i++) {
+  const t: Nb201Tables = {
+    sed: new Float64Array(NB201_SPACE_SIZE), params: new Float64Array(NB201_SPACE_SIZE),
+    flops: new Float64Array(NB201_SPACE_SIZE), canonical: new Int32Array(NB201_SPACE_SIZE),
+  };
+  fillTables(t, nb201CostTable(), 0, NB201_SPACE_SIZE, new Int8Array(6));
+  tables = t;
+  return t;
+}
+
+/** Enumerate cells [from, to) and score them into `t`. */
+function fillTables(t: Nb201Tables, cost: Nb201CostTable, from: number, to: number, codes: Int8Array): void {
+  for (let i = from; i < to; i++) {
     decode(i, codes);
-    sed[i] = scoreNb201Codes(codes);
-    let p = t.baseParams;
-    let f = t.baseFlops;
-    for (let e = 0; e < 6; e++) { p += t.params[codes[e]]; f += t.flops[codes[e]]; }
-    params[i] = p / 1e6;
-    flops[i] = f / 1e6;
-    canonical[i] = nb201CanonicalIndex(codes);
+    t.sed[i] = scoreNb201Codes(codes);
+    let p = cost.baseParams;
+    let f = cost.baseFlops;
+    for (let e = 0; e < 6; e++) { p += cost.params[codes[e]]; f += cost.flops[codes[e]]; }
+    t.params[i] = p / 1e6;
+    t.flops[i] = f / 1e6;
+    t.canonical[i] = nb201CanonicalIndex(codes);
   }
-  tables = { sed, params, flops, canonical };
-  return tables;
 }
 
 /**
- * Exhaustive NB201 search as a resumable run: the space's tables (enumeration and scoring, a few
- * milliseconds, cached per process) are built on creation; `step` ranks them. `cold` drops the
- * cache first (for benchmarks).
+ * Exhaustive NB201 search as a resumable run. Each `step` enumerates, scores and ranks the next
+ * cells; a cold run fills the space tables as it goes (so a sliced run stays responsive) and
+ * caches them once complete. `cold` drops the cache first (for benchmarks).
  */
 export function nb201Run(r: ResolvedOptions, cold = false): SearchRun {
   if (cold) tables = undefined;
-  const t = nb201Tables();
+  const cached = tables;
+  const cost = nb201CostTable();
+  const t: Nb201Tables = cached ?? {
+    sed: new Float64Array(NB201_SPACE_SIZE), params: new Float64Array(NB201_SPACE_SIZE),
+    flops: new Float64Array(NB201_SPACE_SIZE), canonical: new Int32Array(NB201_SPACE_SIZE),
+  };
   const top = new TopList<number>(r.top);
   const front = new ParetoFront<number>();
   const sample = new CandidateSample(r.candidateCap, NB201_SPACE_SIZE);
   const seenClass = new Uint8Array(NB201_SPACE_SIZE);
+  const codes = new Int8Array(6);
   const { maxParams, maxFlops } = r;
   let classes = 0;
   let feasible = 0;
@@ -121,6 +130,7 @@ export function nb201Run(r: ResolvedOptions, cold = false): SearchRun {
     get done() { return evaluated >= NB201_SPACE_SIZE; },
     step(n: number) {
       const end = Math.min(NB201_SPACE_SIZE, evaluated + n);
+      if (!cached) fillTables(t, cost, evaluated, end, codes);
       const { sed: sedT, params: paramsT, flops: flopsT, canonical } = t;
       for (let i = evaluated; i < end; i++) {
         const params = paramsT[i];
@@ -135,13 +145,14 @@ export function nb201Run(r: ResolvedOptions, cold = false): SearchRun {
         if (top.admits(sed, params)) top.offer(sed, params, flops, () => canon, () => i);
       }
       evaluated = end;
+      if (!cached && evaluated === NB201_SPACE_SIZE) tables = t;
     },
     finish(cancelled: boolean): SearchResult {
       const base: SearchResult = {
         space: 'nb201', evaluated, budget: NB201_SPACE_SIZE, millis: 0, cancelled,
         constraints: constraintsOf(r), results: [], candidates: [], pareto: [], feasible, classes,
       };
-      base.histogram = sedHistogram(t.sed, r.histogramBins, 'space');
+      if (evaluated === NB201_SPACE_SIZE) base.histogram = sedHistogram(t.sed, r.histogramBins, 'space');
       if (feasible === 0 && !cancelled) {
         base.error = {
           code: 'impossible-constraint',

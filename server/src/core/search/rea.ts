@@ -7,10 +7,11 @@
 // (no Architecture objects, no strings) and only builds text for the final results.
 import type { Rng } from '../space/random';
 import { createRng } from '../space/random';
-import { CandidateSample, ParetoFront, TopList, type ResolvedOptions } from './common';
+import { CandidateSample, ParetoFront, TopList, sedHistogram, type ResolvedOptions } from './common';
+import { RANK_SAMPLE_SIZE, RANK_SEED } from '../sed/rank';
 import { constraintsOf, describeConstraints } from './nb201';
 import type { SearchRun } from './run';
-import type { SearchResult, SearchSpace, SedHistogram } from './types';
+import type { SearchResult, SearchSpace } from './types';
 
 /** What the REA needs from a search space. */
 export interface ReaCodec {
@@ -33,8 +34,6 @@ export interface ReaCodec {
   text(g: Int8Array): string;
   /** Exact smallest params and FLOPs (M) over the space, for the impossible-constraint check. */
   minimum(): { params: number; flops: number };
-  /** SED histogram of the space's reference sample. */
-  histogram(bins: number): SedHistogram;
 }
 
 export function reaRun(codec: ReaCodec, r: ResolvedOptions): SearchRun {
@@ -119,7 +118,7 @@ export function reaRun(codec: ReaCodec, r: ResolvedOptions): SearchRun {
         space: codec.space, evaluated, budget, millis: 0, cancelled, seed: r.seed,
         constraints: constraintsOf(r), results: [], candidates: [], pareto: [], feasible,
       };
-      base.histogram = codec.histogram(r.histogramBins);
+      base.histogram = sedHistogram(referenceSample(codec), r.histogramBins, 'sample');
       if (feasible === 0 && !cancelled) {
         base.error = {
           code: 'no-feasible',
@@ -146,4 +145,27 @@ export function impossibleConstraint(codec: ReaCodec, r: ResolvedOptions): strin
   if (r.maxFlops < min.flops) tooSmall.push(`the cheapest has ${min.flops.toFixed(2)} M FLOPs`);
   if (tooSmall.length === 0) return undefined;
   return `no ${codec.name} architecture satisfies ${describeConstraints(r)}: ${tooSmall.join(' and ')}`;
+}
+
+const samples = new Map<SearchSpace, Float64Array>();
+
+/**
+ * SED of RANK_SAMPLE_SIZE uniformly drawn valid candidates (seed RANK_SEED, the size and seed of
+ * the hover's space rank), scored by the codec: a few milliseconds, cached per space.
+ */
+export function referenceSample(codec: ReaCodec): Float64Array {
+  let s = samples.get(codec.space);
+  if (!s) {
+    const rng = createRng(RANK_SEED);
+    const g = new Int8Array(codec.genomeSize);
+    const out = new Float64Array(3);
+    s = new Float64Array(RANK_SAMPLE_SIZE);
+    for (let i = 0; i < RANK_SAMPLE_SIZE; i++) {
+      codec.random(rng, g, 0);
+      codec.evaluate(g, 0, out);
+      s[i] = out[0];
+    }
+    samples.set(codec.space, s);
+  }
+  return s;
 }

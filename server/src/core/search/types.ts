@@ -70,7 +70,7 @@ export interface SearchCandidate {
 }
 
 export interface SedHistogram {
-  /** 'space': every architecture of the space (NB201); 'sample': the seeded reference sample of rank.ts. */
+  /** 'space': every architecture of the space (NB201); 'sample': 2,000 seeded uniform draws (DARTS, NB101). */
   of: 'space' | 'sample';
   population: number;
   /** Lower edge of the first bin and upper edge of the last (finite SED values only). */
