@@ -2,12 +2,16 @@
 import { runSedScore } from './sedScore';
 import { runSedBenchCli } from './sedBench';
 import { runLspBenchCli } from './lspBench';
+import { runSedSearchCli, runSearchBenchCli } from './sedSearch';
+import { sharedDataPath } from './sharedData';
 import { runEduCli } from './edu';
 import { UsageError, type CliIo } from './io';
 
 const USAGE = `usage:
   entropy-lens sed score FILE... [--json]
   entropy-lens sed bench [--nb201 CSV] [--subset CSV] [--repeats N] [--json]
+  entropy-lens sed search --space nb201|darts|nb101 [--top K] [--budget N] [--seed S] [--max-params M] [--max-flops M] [--json]
+  entropy-lens sed search-bench [--nb201 CSV] [--repeats N] [--rea-repeats N] [--budget N] [--json]
   entropy-lens lsp bench [--archs N] [--runs N] [--json]
   entropy-lens edu segment [FILE|-] (--model GGUF | --endpoint URL) [--threshold T] [--min-gap N] [--percentile Q] [--json]
   entropy-lens edu bench --model GGUF [--tokens N] [--json]
@@ -18,6 +22,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   try {
     if (group === 'sed' && command === 'score') return await runSedScore(rest, io);
     if (group === 'sed' && command === 'bench') return await runSedBenchCli(rest, io);
+    if (group === 'sed' && command === 'search') return await runSedSearchCli(rest, io);
+    if (group === 'sed' && command === 'search-bench') {
+      const csv = sharedDataPath('nb201/nats_tss_15625_acc200.csv');
+      return await runSearchBenchCli(rest.includes('--nb201') || !csv ? rest : [...rest, '--nb201', csv], io);
+    }
     if (group === 'lsp' && command === 'bench') return await runLspBenchCli(rest, io);
     if (group === 'edu' && command !== undefined) return await runEduCli([command, ...rest], io);
     if (group === '--help' || group === '-h' || group === 'help') { io.stdout(USAGE); return 0; }
