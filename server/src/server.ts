@@ -11,7 +11,13 @@ import { toDiagnostic } from './lsp/convert';
 import { codeLenses } from './lsp/codeLens';
 import { hoverAt } from './lsp/hover';
 import { summarize } from './lsp/summary';
-import { AnalysisDoneNotification, DocumentScoresRequest, EduEntropiesRequest, type EduEntropiesParams } from './protocol/lsp';
+import {
+  AnalysisDoneNotification, DocumentScoresRequest, EduEntropiesRequest, NeighboursRequest, SED_SEARCH_METHOD,
+  type EduEntropiesParams, type NeighboursParams, type SedSearchParams,
+} from './protocol/lsp';
+import { neighboursAt } from './lsp/neighbourEdits';
+import { runSearch } from './lsp/search';
+import { improveActions } from './lsp/codeActions';
 import { EduService } from './lsp/eduService';
 import { CELL_LANGUAGE_ID } from './protocol/ids';
 import type { Diagnostic } from 'vscode-languageserver';
@@ -62,6 +68,7 @@ connection.onInitialize((params): InitializeResult => {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       codeLensProvider: { resolveProvider: false },
       hoverProvider: true,
+      codeActionProvider: { codeActionKinds: ['quickfix'] },
     },
     serverInfo: { name: 'entropy-lens', version: '0.1.0' },
   };
@@ -89,6 +96,31 @@ connection.onCodeLens(async ({ textDocument }) => {
   if (!doc) return [];
   const [analysis, s] = await Promise.all([store.get(doc), settings.get(doc.uri)]);
   return analysis && s.codeLens.enable ? codeLenses(doc, analysis) : [];
+});
+
+connection.onCodeAction(async ({ textDocument, range }) => {
+  const doc = documents.get(textDocument.uri);
+  if (!doc) return [];
+  const analysis = await store.get(doc);
+  return analysis ? improveActions(doc, analysis.definitions, doc.offsetAt(range.start)) : [];
+});
+
+connection.onRequest(NeighboursRequest, async (p: NeighboursParams) => {
+  const doc = documents.get(p.uri);
+  if (!doc) return { neighbours: [], message: 'The document is not open.' };
+  const analysis = await store.get(doc);
+  return neighboursAt(doc, analysis?.definitions ?? [], p.offset, p.k ?? 10);
+});
+
+connection.onRequest(SED_SEARCH_METHOD, async (p: SedSearchParams, token) => {
+  const progress = p.workDoneToken !== undefined ? connection.window.attachWorkDoneProgress(p.workDoneToken) : undefined;
+  progress?.begin('SED search', 0, undefined, true);
+  try {
+    return await runSearch(p, () => token.isCancellationRequested, (done, total) =>
+      progress?.report(Math.floor((100 * done) / Math.max(1, total)), `${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} candidates`));
+  } finally {
+    progress?.done();
+  }
 });
 
 connection.onHover(async ({ textDocument, position }) => {

@@ -11,6 +11,11 @@ const BEST = '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|n
 const WEAK = '|avg_pool_3x3~0|+|skip_connect~0|skip_connect~1|+|skip_connect~0|avg_pool_3x3~1|skip_connect~2|';
 
 let h: LspHarness;
+
+/** The score lenses (each scored definition also gets a "Search neighbours" lens). */
+async function scoreLenses(hh: LspHarness, uri: string) {
+  return ((await hh.codeLens(uri)) ?? []).filter((l) => l.command?.title.startsWith('SED '));
+}
 before(async () => { h = await LspHarness.start(SERVER, { analysisDelayMs: 10 }); });
 after(async () => { await h.stop(); });
 
@@ -18,8 +23,14 @@ test('code lenses carry SED, rank within NAS-Bench-201 and params, one per defin
   const uri = 'file:///w/lens.md';
   const text = `# cells\n\n- ${BEST}\n- ${WEAK}\n`;
   await h.open(uri, 'markdown', text);
-  const lenses = (await h.codeLens(uri)) ?? [];
+  const all = (await h.codeLens(uri)) ?? [];
+  const lenses = all.filter((l) => l.command?.title.startsWith('SED '));
   assert.equal(lenses.length, 2);
+  const search = all.filter((l) => l.command?.title === 'Search neighbours');
+  assert.deepEqual(search.map((l) => [l.command!.command, l.command!.arguments]), [
+    ['entropyLens.improveArchitecture', [uri, text.indexOf(BEST)]],
+    ['entropyLens.improveArchitecture', [uri, text.indexOf(WEAK)]],
+  ]);
   assert.deepEqual(lenses.map((l) => l.range.start.line), [2, 3]);
   assert.equal(lenses[0].range.start.character, 2);
   for (const l of lenses) assert.match(l.command!.title, /^SED -?\d+\.\d\d · top [\d.]+% of NAS-Bench-201 · [\d.]+ M params$/);
@@ -40,7 +51,7 @@ test('a misspelt operation gives an error on exactly that word with a suggestion
   assert.equal(d.severity, 1);
   assert.equal(d.message, "unknown operation 'nor_conv_3x4' — did you mean 'nor_conv_3x3'?");
   assert.deepEqual(d.range, { start: { line: 0, character: 3 }, end: { line: 0, character: 15 } });
-  assert.equal((await h.codeLens(uri))?.length, 0, 'no score for a definition with errors');
+  assert.equal((await scoreLenses(h, uri)).length, 0, 'no score for a definition with errors');
 });
 
 test('fixing the error clears the diagnostic after an incremental edit', async () => {
@@ -52,7 +63,7 @@ test('fixing the error clears the diagnostic after an incremental edit', async (
   const second = h.nextDiagnostics(uri, 2);
   await h.change(uri, 2, [{ range: { start: { line: 0, character: 14 }, end: { line: 0, character: 15 } }, text: '3' }]);
   assert.deepEqual((await second).diagnostics, []);
-  assert.equal((await h.codeLens(uri))?.length, 1);
+  assert.equal((await scoreLenses(h, uri)).length, 1);
 });
 
 test('hover shows the breakdown, params and FLOPs', async () => {
@@ -71,13 +82,13 @@ test('disabled languages and enable=false produce nothing', async () => {
   const h2 = await LspHarness.start(SERVER, { analysisDelayMs: 0, languages: ['python'] });
   try {
     await h2.open('file:///w/off.md', 'markdown', `- ${BEST}\n`);
-    assert.equal((await h2.codeLens('file:///w/off.md'))?.length, 0);
+    assert.equal((await scoreLenses(h2, 'file:///w/off.md')).length, 0);
     await h2.open('file:///w/on.py', 'python', `A = "${BEST}"\n`);
-    assert.equal((await h2.codeLens('file:///w/on.py'))?.length, 1);
+    assert.equal((await scoreLenses(h2, 'file:///w/on.py')).length, 1);
     const cleared = h2.nextAnalysis('file:///w/on.py', undefined, (p) => p.definitions === 0);
     await h2.changeSettings({ analysisDelayMs: 0, enable: false, languages: ['python'] });
     await cleared;
-    assert.equal((await h2.codeLens('file:///w/on.py'))?.length, 0);
+    assert.equal((await scoreLenses(h2, 'file:///w/on.py')).length, 0);
   } finally {
     await h2.stop();
   }
@@ -90,7 +101,7 @@ test('code lens setting off hides lenses but keeps diagnostics', async () => {
     const published = h2.nextDiagnostics(uri, 1);
     await h2.open(uri, 'markdown', `|nor_conv_3x4~0|+|none~0|none~1|+|none~0|none~1|none~2|\n- ${BEST}\n`);
     assert.equal((await published).diagnostics.length, 1);
-    assert.equal((await h2.codeLens(uri))?.length, 0);
+    assert.deepEqual(await h2.codeLens(uri), []);
   } finally {
     await h2.stop();
   }
@@ -117,7 +128,7 @@ test('malformed, truncated and binary-looking documents give diagnostics, never 
   assert.ok(h.alive, 'server still running');
   const uri = 'file:///w/after.md';
   await h.open(uri, 'markdown', `- ${BEST}\n`);
-  assert.equal((await h.codeLens(uri))?.length, 1, 'and still answering');
+  assert.equal((await scoreLenses(h, uri)).length, 1, 'and still answering');
 });
 
 test('a 5 MB document is analysed and answered', async () => {
@@ -132,7 +143,7 @@ test('a 5 MB document is analysed and answered', async () => {
   const published = h.nextDiagnostics(uri, 1);
   await h.open(uri, 'markdown', lines.join('\n'));
   await published;
-  const lenses = (await h.codeLens(uri)) ?? [];
+  const lenses = await scoreLenses(h, uri);
   assert.equal(lenses.length, lines.filter((l) => l.startsWith('- |')).length);
   assert.ok(h.alive);
 });

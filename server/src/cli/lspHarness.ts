@@ -5,15 +5,17 @@ import {
   createProtocolConnection, StreamMessageReader, StreamMessageWriter, type ProtocolConnection,
   InitializeRequest, InitializedNotification, DidOpenTextDocumentNotification, DidChangeTextDocumentNotification,
   DidCloseTextDocumentNotification, PublishDiagnosticsNotification, CodeLensRequest, HoverRequest,
-  ConfigurationRequest, RegistrationRequest, ShutdownRequest, ExitNotification,
+  ConfigurationRequest, RegistrationRequest, CodeActionRequest, type CodeAction, type Command, ShutdownRequest, ExitNotification,
   DidChangeConfigurationNotification, type PublishDiagnosticsParams, type CodeLens, type Hover,
   type Position, type TextDocumentContentChangeEvent, WorkDoneProgress, CancellationTokenSource,
   type WorkDoneProgressBegin, type WorkDoneProgressReport, type WorkDoneProgressEnd,
 } from 'vscode-languageserver-protocol/node';
 import {
-  AnalysisDoneNotification, DocumentScoresRequest, EduEntropiesRequest,
+  AnalysisDoneNotification, DocumentScoresRequest, EduEntropiesRequest, NeighboursRequest, SED_SEARCH_METHOD,
+  type NeighboursResult, type SedSearchParams,
   type AnalysisDoneParams, type DefinitionSummary, type EduEntropiesResult, type EduSourceConfig,
 } from '../protocol/lsp';
+import type { SearchResponse } from '../lsp/search';
 
 type Waiter<T> = { match: (v: T) => boolean; resolve: (v: T) => void };
 
@@ -84,6 +86,24 @@ export class LspHarness {
 
   hover(uri: string, position: Position): Promise<Hover | null> {
     return this.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position });
+  }
+
+  codeActions(uri: string, position: Position): Promise<(Command | CodeAction)[] | null> {
+    return this.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: { start: position, end: position }, context: { diagnostics: [] } });
+  }
+
+  neighbours(uri: string, offset: number, k?: number): Promise<NeighboursResult> {
+    return this.connection.sendRequest(NeighboursRequest, { uri, offset, k });
+  }
+
+  /** The SED search with work-done progress; `cancel` cancels it through `$/cancelRequest`. */
+  sedSearch(params: Omit<SedSearchParams, 'workDoneToken'>, onProgress?: (p: WorkDoneProgressBegin | WorkDoneProgressReport | WorkDoneProgressEnd) => void): { result: Promise<SearchResponse>; cancel: () => void } {
+    const workDoneToken = `search-${++this.progressTokens}`;
+    const sub = onProgress ? this.connection.onProgress(WorkDoneProgress.type, workDoneToken, onProgress) : undefined;
+    const cts = new CancellationTokenSource();
+    const result = this.connection.sendRequest<SearchResponse>(SED_SEARCH_METHOD, { ...params, workDoneToken }, cts.token)
+      .finally(() => sub?.dispose());
+    return { result, cancel: () => cts.cancel() };
   }
 
   documentScores(uri: string): Promise<DefinitionSummary[]> {

@@ -10,6 +10,8 @@ export const DEFAULT_LANGUAGES = ['python', 'yaml', 'json', 'jsonc', 'plaintext'
 export const COMMANDS = {
   restartServer: 'entropyLens.restartServer',
   showOutput: 'entropyLens.showOutput',
+  searchArchitectures: 'entropyLens.searchArchitectures',
+  improveArchitecture: 'entropyLens.improveArchitecture',
   segmentReasoning: 'entropyLens.segmentReasoning',
   insertStepSeparators: 'entropyLens.insertStepSeparators',
   copyStepsAsProcessBench: 'entropyLens.copyStepsAsProcessBench',

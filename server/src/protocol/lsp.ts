@@ -64,3 +64,49 @@ export interface EduEntropiesResult {
 export const EDU_ENTROPIES_METHOD = 'entropyLens/eduEntropies';
 export const EduEntropiesRequest = new RequestType<EduEntropiesParams, EduEntropiesResult, void>(EDU_ENTROPIES_METHOD);
 export const DOCUMENT_SCORES_METHOD = 'entropyLens/documentScores';
+
+// ---- SED search and single-edit improvements ----
+
+export type { SearchOptions, SearchResult, SearchResultItem, SearchSpace } from '../core/search/types';
+
+export interface SedSearchParams {
+  space: 'nb201' | 'darts' | 'nb101';
+  top?: number;
+  budget?: number;
+  seed?: number;
+  maxParams?: number;
+  maxFlops?: number;
+  /** Also return each result in this format (the format of the document the user inserts into). */
+  insertFormat?: 'nb201' | 'darts' | 'nb101' | 'cell';
+  workDoneToken?: string;
+}
+
+export const SED_SEARCH_METHOD = 'entropyLens/sedSearch';
+
+export interface NeighboursParams {
+  uri: string;
+  /** UTF-16 offset inside the definition. */
+  offset: number;
+  k?: number;
+}
+
+export interface NeighbourSuggestion {
+  description: string;
+  sed: number;
+  gain: number;
+  params?: number;
+  paramsChange?: number;
+  /** The replacement, as a range of the document and its new text. */
+  edit: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string };
+}
+
+export interface NeighboursResult {
+  format?: string;
+  sed?: number;
+  neighbours: NeighbourSuggestion[];
+  /** Why there are none (no definition here, the definition has errors, …). */
+  message?: string;
+}
+
+export const NEIGHBOURS_METHOD = 'entropyLens/neighbours';
+export const NeighboursRequest = new RequestType<NeighboursParams, NeighboursResult, void>(NEIGHBOURS_METHOD);
