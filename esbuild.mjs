@@ -34,6 +34,11 @@ if (existsSync('webview/src/main.ts')) configs.push(
     sourcesContent: false, minify: production, logLevel: 'warning',
     entryPoints: ['webview/src/main.ts'], outfile: 'dist/webview.js',
   },
+  {
+    bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: !production,
+    sourcesContent: false, minify: production, logLevel: 'warning',
+    entryPoints: ['webview/src/results/main.ts'], outfile: 'dist/results.js',
+  },
   { bundle: true, minify: production, logLevel: 'warning', entryPoints: ['webview/src/styles.css'], outfile: 'dist/webview.css' },
 );
 if (!production) {

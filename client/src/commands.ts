@@ -4,8 +4,11 @@ import { COMMANDS } from '../../server/src/protocol/ids';
 import type { ServerContext } from './serverContext';
 import type { EduController } from './edu/eduController';
 import { chooseModel, setEndpoint } from './edu/eduSettings';
+import { improveArchitecture, searchArchitectures } from './sed/searchCommands';
+import type { SearchForm } from './sed/searchForm';
+import type { ResultsPanel } from './sed/resultsPanel';
 
-export function registerCommands(context: vscode.ExtensionContext, ctx: ServerContext, edu: EduController): void {
+export function registerCommands(context: vscode.ExtensionContext, ctx: ServerContext, edu: EduController, results: ResultsPanel): void {
   const commands: Record<string, (...args: any[]) => unknown> = {
     [COMMANDS.restartServer]: async () => {
       try {
@@ -16,6 +19,8 @@ export function registerCommands(context: vscode.ExtensionContext, ctx: ServerCo
       }
     },
     [COMMANDS.showOutput]: () => ctx.output.show(true),
+    [COMMANDS.searchArchitectures]: (preset?: SearchForm) => searchArchitectures(ctx.languageClient, results, preset),
+    [COMMANDS.improveArchitecture]: (uri?: string, offset?: number) => improveArchitecture(ctx.languageClient, uri, offset),
     [COMMANDS.segmentReasoning]: () => edu.segmentSelection(),
     [COMMANDS.insertStepSeparators]: (style?: string) => edu.insertSeparators(style),
     [COMMANDS.copyStepsAsProcessBench]: () => edu.copyProcessBench(),

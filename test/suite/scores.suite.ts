@@ -34,10 +34,14 @@ suite('Entropy Lens scores', () => {
     const doc = await openFixture('nb201.md');
     const lenses = await until(
       () => vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri),
-      (l) => (l?.length ?? 0) >= 2, 'code lenses');
-    const titles = lenses.map((l) => l.command?.title ?? '');
-    assert.ok(titles.every((t) => /^SED -?\d+\.\d\d · top [\d.]+% of NAS-Bench-201 · /.test(t)), titles.join('\n'));
-    assert.equal(lenses[0].range.start.line, 4);
+      (l) => (l?.length ?? 0) >= 4, 'code lenses');
+    const score = lenses.filter((l) => l.command?.title.startsWith('SED '));
+    const titles = score.map((l) => l.command!.title);
+    assert.equal(score.length, 2);
+    assert.ok(titles.every((t) => /^SED -?\d+\.\d\d · top [\d.]+% of NAS-Bench-201 · [\d.]+ M params$/.test(t)), titles.join('\n'));
+    assert.deepEqual(score.map((l) => l.range.start.line), [4, 5]);
+    const search = lenses.filter((l) => l.command?.title === 'Search neighbours');
+    assert.deepEqual(search.map((l) => l.command!.command), ['entropyLens.improveArchitecture', 'entropyLens.improveArchitecture']);
   });
 
   test('a misspelt operation is a Problems entry with the exact range and a suggestion', async () => {
