@@ -4,7 +4,7 @@ import {
   DidChangeConfigurationNotification, type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyzeText } from './core/analyze';
+import { analyzeText, ScoreCache } from './core/analyze';
 import { AnalysisStore, type Analysis } from './lsp/analysisStore';
 import { SettingsCache } from './lsp/settingsCache';
 import { toDiagnostic } from './lsp/convert';
@@ -24,6 +24,7 @@ import type { Diagnostic } from 'vscode-languageserver';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
+const scores = new ScoreCache();
 let settings = new SettingsCache();
 
 const store = new AnalysisStore(
@@ -31,7 +32,7 @@ const store = new AnalysisStore(
     const s = await settings.get(doc.uri);
     if (!s.enable) return [];
     if (doc.languageId !== CELL_LANGUAGE_ID && !s.languages.includes(doc.languageId)) return [];
-    return analyzeText(doc.getText(), doc.languageId);
+    return analyzeText(doc.getText(), doc.languageId, scores);
   },
   (doc, analysis) => void publish(doc, analysis),
 );

@@ -10,6 +10,15 @@ export interface LspBenchReport {
   documentKB: number;
   runs: number;
   delays: { analysisDelayMs: number; diagnosticsMillis: Stat; codeLensMillis: Stat; serverAnalysisMillis: Stat }[];
+  hoverDuringSearch?: HoverDuringSearch;
+}
+export interface HoverDuringSearch {
+  search: string;
+  searchMillis: number;
+  evaluated: number;
+  idleHoverMillis: Stat;
+  midSearchHoverMillis: Stat;
+  hovers: number;
 }
 interface Stat { median: number; p95: number; max: number }
 
@@ -20,10 +29,11 @@ export function nb201Line(i: number): string {
 }
 
 export async function lspBench(archs: number, runs: number, delays: number[], serverPath = resolve(__dirname, 'server.js')): Promise<LspBenchReport> {
-  const lines = Array.from({ length: archs }, (_, i) => `- arch ${i}: ${nb201Line(i * 7919)}`);
-  const text = lines.join('\n') + '\n';
+  const original = Array.from({ length: archs }, (_, i) => `- arch ${i}: ${nb201Line(i * 7919)}`);
+  const text = original.join('\n') + '\n';
   const report: LspBenchReport = { archs, documentKB: Math.round(text.length / 1024), runs, delays: [] };
   for (const delay of delays) {
+    const lines = [...original]; // each pass edits its own copy of the document
     const h = await LspHarness.start(serverPath, { analysisDelayMs: delay });
     try {
       const uri = `file:///bench/archs-${delay}.md`;
@@ -49,8 +59,11 @@ export async function lspBench(archs: number, runs: number, delays: number[], se
         const t1 = performance.now();
         const lenses = await h.codeLens(uri);
         lens.push(performance.now() - t1);
-        const scored = (lenses ?? []).filter((l) => l.command?.title.startsWith('SED ')).length;
-        if (scored !== archs) throw new Error(`expected ${archs} score lenses, got ${scored}`);
+        const scored = new Set((lenses ?? []).filter((l) => l.command?.title.startsWith('SED ')).map((l) => l.range.start.line));
+        if (scored.size !== archs) {
+          const missing = lines.findIndex((_, i) => !scored.has(i));
+          throw new Error(`expected ${archs} score lenses, got ${scored.size}; none on line ${missing}: ${lines[missing]}`);
+        }
       }
       report.delays.push({ analysisDelayMs: delay, diagnosticsMillis: stat(diag), codeLensMillis: stat(lens), serverAnalysisMillis: stat(server) });
     } finally {
@@ -58,6 +71,36 @@ export async function lspBench(archs: number, runs: number, delays: number[], se
     }
   }
   return report;
+}
+
+/** Hover latency with the server idle, then while a DARTS search of `budget` candidates runs. */
+export async function hoverDuringSearch(budget: number, serverPath = resolve(__dirname, 'server.js')): Promise<HoverDuringSearch> {
+  const h = await LspHarness.start(serverPath, { analysisDelayMs: 0 });
+  try {
+    const uri = 'file:///bench/hover.md';
+    await h.open(uri, 'markdown', `- ${nb201Line(4242)}\n`);
+    await h.codeLens(uri);
+    const hover = async () => {
+      const t0 = performance.now();
+      const r = await h.hover(uri, { line: 0, character: 6 });
+      if (!r) throw new Error('no hover');
+      return performance.now() - t0;
+    };
+    const idle: number[] = [];
+    for (let i = 0; i < 30; i++) idle.push(await hover());
+    const mid: number[] = [];
+    let running = true;
+    const t0 = performance.now();
+    const search = h.sedSearch({ space: 'darts', budget }).result.finally(() => { running = false; });
+    while (running) {
+      mid.push(await hover());
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const result = await search;
+    return { search: `darts, ${budget.toLocaleString('en-US')} candidates`, searchMillis: Math.round(performance.now() - t0), evaluated: result.evaluated, idleHoverMillis: stat(idle), midSearchHoverMillis: stat(mid), hovers: mid.length };
+  } finally {
+    await h.stop();
+  }
 }
 
 function stat(xs: number[]): Stat {
@@ -74,6 +117,7 @@ export async function runLspBenchCli(args: string[], io: CliIo): Promise<number>
   const runs = Number(values.get('runs') ?? 20);
   if (!Number.isInteger(archs) || archs < 1 || !Number.isInteger(runs) || runs < 1) throw new UsageError('--archs and --runs must be positive integers');
   const report = await lspBench(archs, runs, [0, 150]);
+  report.hoverDuringSearch = await hoverDuringSearch(1_000_000);
   if (flags.has('json')) {
     io.stdout(JSON.stringify(report, null, 2) + '\n');
   } else {
@@ -82,6 +126,9 @@ export async function runLspBenchCli(args: string[], io: CliIo): Promise<number>
       io.stdout(`  analysisDelayMs=${d.analysisDelayMs}: edit→diagnostics median ${d.diagnosticsMillis.median} ms (p95 ${d.diagnosticsMillis.p95}), ` +
         `server analysis median ${d.serverAnalysisMillis.median} ms, code lens request median ${d.codeLensMillis.median} ms (p95 ${d.codeLensMillis.p95})\n`);
     }
+    const hs = report.hoverDuringSearch!;
+    io.stdout(`  hover latency idle: median ${hs.idleHoverMillis.median} ms (p95 ${hs.idleHoverMillis.p95}); during a ${hs.search} search (${hs.searchMillis} ms): ` +
+      `median ${hs.midSearchHoverMillis.median} ms, p95 ${hs.midSearchHoverMillis.p95}, max ${hs.midSearchHoverMillis.max} over ${hs.hovers} hovers\n`);
   }
   return 0;
 }

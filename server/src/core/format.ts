@@ -21,10 +21,15 @@ export function formatTopPercent(p: number): string {
   return p < 10 ? p.toFixed(1) : p.toFixed(0);
 }
 
+/** SED with `digits` decimals; −∞ is a disconnected output (the network's output is constant). */
+export function formatSed(sed: number, digits: number): string {
+  return Number.isFinite(sed) ? sed.toFixed(digits) : sed < 0 ? '−∞ (output disconnected)' : String(sed);
+}
+
 /** `SED 12.34 · top 3.2% of NAS-Bench-201 · 1.07 M params` */
 export function lensTitle(def: AnalyzedDefinition): string | undefined {
   if (!def.score) return undefined;
-  const parts = [`SED ${def.score.sed.toFixed(2)}`];
+  const parts = [`SED ${formatSed(def.score.sed, 2)}`];
   if (def.rank) parts.push(`top ${formatTopPercent(def.rank.topPercent)}% of ${spaceName(def.rank.space)}${def.rank.exact ? '' : ' (sampled)'}`);
   if (def.cost) parts.push(formatParams(def.cost.params));
   return parts.join(' · ');

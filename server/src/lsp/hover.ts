@@ -3,7 +3,7 @@ import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Analysis } from './analysisStore';
 import type { AnalyzedDefinition } from '../core/analyze';
-import { formatFlops, formatParams, formatTopPercent, spaceName } from '../core/format';
+import { formatFlops, formatParams, formatSed, formatTopPercent, spaceName } from '../core/format';
 import { toRange } from './convert';
 
 const MAX_TERMS = 12;
@@ -22,7 +22,7 @@ export function hoverMarkdown(def: AnalyzedDefinition): string {
     lines.push(`**Entropy Lens**: this ${def.format} definition has ${errors} error${errors === 1 ? '' : 's'} and cannot be scored yet.`);
     return lines.join('\n');
   }
-  lines.push(`**SED ${def.score.sed.toFixed(3)}** — derived from the stated theory of arXiv 2411.06236 (higher is better)`);
+  lines.push(`**SED ${formatSed(def.score.sed, 3)}** — derived from the stated theory of arXiv 2411.06236 (higher is better)`);
   if (def.rank) {
     lines.push('', `Top ${formatTopPercent(def.rank.topPercent)}% of ${spaceName(def.rank.space)} ${def.rank.exact ? '(exact, all architectures)' : '(against a fixed seeded sample)'}`);
   }
