@@ -5,19 +5,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { until } from './until';
 import { writeGguf } from '../fixtures/gguf/makeGguf';
 import type { EntropyLensApi } from '../../client/src/extension';
 import { applyInsertions, separatorInsertions } from '../../server/src/edu/annotate';
-
-async function until<T>(probe: () => T | Thenable<T>, ok: (v: T) => boolean, what: string, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 suite('EDU segmentation', () => {
   let api: EntropyLensApi;
@@ -43,7 +34,7 @@ suite('EDU segmentation', () => {
     editor.selection = new vscode.Selection(line.range.start, line.range.end);
     const before = doc.getText();
     await vscode.commands.executeCommand('entropyLens.segmentReasoning');
-    const snap = await until(() => api.eduSnapshot(), (s) => !!s && s.steps.length > 1, 'panel steps');
+    const snap = await until(() => api.eduSnapshot(), (s) => !!s && s.steps.length > 1, 'panel steps', 60_000);
     const text = line.text;
     assert.equal(snap!.steps.map((s) => text.slice(s.start, s.end)).join(''), text);
     assert.equal(snap!.markers, snap!.steps.length);

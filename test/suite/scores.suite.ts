@@ -1,6 +1,7 @@
 // Real-editor checks: activation, code lenses and Problems entries on the fixture workspace.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { until } from './until';
 
 const EXTENSION_ID = 'entropy-lens.entropy-lens';
 
@@ -10,17 +11,6 @@ async function openFixture(name: string): Promise<vscode.TextDocument> {
   const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder.uri, name));
   await vscode.window.showTextDocument(doc);
   return doc;
-}
-
-/** Bounded polling: the server publishes asynchronously. */
-async function until<T>(probe: () => Thenable<T> | T, ok: (v: T) => boolean, what: string, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 suite('Entropy Lens scores', () => {

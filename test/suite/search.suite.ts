@@ -1,17 +1,8 @@
 // Real-editor checks of the search commands: results view, insertion, and one-edit improvement.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { until } from './until';
 import type { EntropyLensApi } from '../../client/src/extension';
-
-async function until<T>(probe: () => T | Thenable<T>, ok: (v: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const WEAK = '|avg_pool_3x3~0|+|skip_connect~0|skip_connect~1|+|skip_connect~0|avg_pool_3x3~1|skip_connect~2|';
 

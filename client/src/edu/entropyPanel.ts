@@ -1,8 +1,7 @@
 // The EDU webview panel: creation and reuse, the ready handshake, message routing, disposal.
 import * as vscode from 'vscode';
-import { randomBytes } from 'node:crypto';
 import { isWebviewToHost, type HostToWebview, type WebviewToHost } from '../../../server/src/protocol/webview';
-import { makeNonce, webviewHtml } from '../webviewHtml';
+import { loadBundle } from '../panelHtml';
 
 export const EDU_PANEL_VIEW_TYPE = 'entropyLens.eduPanel';
 
@@ -14,15 +13,7 @@ export class EntropyPanel implements vscode.Disposable {
   readonly onDidDispose = this.disposeEmitter.event;
 
   private constructor(readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private readonly onMessage: (m: WebviewToHost) => void) {
-    const dist = vscode.Uri.joinPath(extensionUri, 'dist');
-    panel.webview.options = { enableScripts: true, localResourceRoots: [dist] };
-    panel.webview.html = webviewHtml({
-      cspSource: panel.webview.cspSource,
-      nonce: makeNonce((n) => randomBytes(n)),
-      scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
-      styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css')).toString(),
-      title: 'EDU segmentation',
-    });
+    loadBundle(panel.webview, extensionUri, 'webview.js', 'EDU segmentation');
     this.disposables.push(
       panel.webview.onDidReceiveMessage((m: unknown) => {
         if (!isWebviewToHost(m)) return; // the webview is untrusted input

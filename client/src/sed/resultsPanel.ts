@@ -1,9 +1,8 @@
 // The search results view: one reusable panel; "Insert" puts a result into the last text editor.
 import * as vscode from 'vscode';
-import { randomBytes } from 'node:crypto';
 import { isResultsToHost, toResultsView, type HostToResults, type ResultsView } from '../../../server/src/protocol/results';
 import type { SearchResponse } from '../../../server/src/lsp/search';
-import { makeNonce, webviewHtml } from '../webviewHtml';
+import { loadBundle } from '../panelHtml';
 import type { SearchUi } from './searchCommands';
 
 export const RESULTS_VIEW_TYPE = 'entropyLens.searchResults';
@@ -39,15 +38,7 @@ export class ResultsPanel implements SearchUi, vscode.Disposable {
   get current(): ResultsView | undefined { return this.view; }
 
   private attach(panel: vscode.WebviewPanel): void {
-    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
-    panel.webview.options = { enableScripts: true, localResourceRoots: [dist] };
-    panel.webview.html = webviewHtml({
-      cspSource: panel.webview.cspSource,
-      nonce: makeNonce((n) => randomBytes(n)),
-      scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'results.js')).toString(),
-      styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css')).toString(),
-      title: 'SED search results',
-    });
+    loadBundle(panel.webview, this.extensionUri, 'results.js', 'SED search results');
     this.panel = panel;
     this.ready = false;
     const subs = [

@@ -9,12 +9,7 @@ import { runBench, type BenchResult } from '../inference/bench';
 import { LlamaEntropySource } from '../inference/llamaSource';
 import { connectOpenAiSource } from '../inference/openaiSource';
 import type { EntropySource } from '../inference/types';
-
-export interface EduCliIo {
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
-  readStdin: () => Promise<string>;
-}
+import { parseArgs, UsageError, type CliIo, type ParsedArgs } from './io';
 
 const USAGE = `usage:
   entropy-lens edu segment [FILE|-] (--model GGUF | --endpoint URL) [--threshold T] [--min-gap N]
@@ -30,44 +25,12 @@ const USAGE = `usage:
   (default ENTROPY_LENS_API_KEY), never from the command line.
 `;
 
-class Usage extends Error {}
 
-interface Parsed {
-  positional: string[];
-  values: Map<string, string>;
-  flags: Set<string>;
-}
-
-function parse(args: string[], valued: readonly string[], flags: readonly string[]): Parsed {
-  const values = new Map<string, string>();
-  const set = new Set<string>();
-  const positional: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a.startsWith('--')) {
-      const eq = a.indexOf('=');
-      const name = eq >= 0 ? a.slice(2, eq) : a.slice(2);
-      if (valued.includes(name)) {
-        const v = eq >= 0 ? a.slice(eq + 1) : args[++i];
-        if (v === undefined) throw new Usage(`--${name} needs a value`);
-        values.set(name, v);
-      } else if (flags.includes(name) && eq < 0) {
-        set.add(name);
-      } else {
-        throw new Usage(`unknown option --${name}`);
-      }
-    } else {
-      positional.push(a);
-    }
-  }
-  return { positional, values, flags: set };
-}
-
-function number(p: Parsed, name: string, check: (x: number) => boolean, what: string): number | undefined {
+function number(p: ParsedArgs, name: string, check: (x: number) => boolean, what: string): number | undefined {
   const v = p.values.get(name);
   if (v === undefined) return undefined;
   const x = Number(v);
-  if (v.trim() === '' || !Number.isFinite(x) || !check(x)) throw new Usage(`--${name} must be ${what}, got ${JSON.stringify(v)}`);
+  if (v.trim() === '' || !Number.isFinite(x) || !check(x)) throw new UsageError(`--${name} must be ${what}, got ${JSON.stringify(v)}`);
   return x;
 }
 
@@ -85,15 +48,15 @@ function round(x: number, digits = 6): number {
   return Math.round(x * f) / f;
 }
 
-export async function runEduCli(args: string[], io: EduCliIo): Promise<number> {
+export async function runEduCli(args: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = args;
   try {
     if (command === 'segment') return await segmentCommand(rest, io);
     if (command === 'bench') return await benchCommand(rest, io);
     if (command === '--help' || command === '-h' || command === 'help') { io.stdout(USAGE); return 0; }
-    throw new Usage(command === undefined ? 'missing command' : `unknown command ${JSON.stringify(command)}`);
+    throw new UsageError(command === undefined ? 'missing command' : `unknown command ${JSON.stringify(command)}`);
   } catch (e) {
-    if (e instanceof Usage) {
+    if (e instanceof UsageError) {
       io.stderr(`entropy-lens edu: ${e.message}\n${USAGE}`);
       return 2;
     }
@@ -102,14 +65,14 @@ export async function runEduCli(args: string[], io: EduCliIo): Promise<number> {
   }
 }
 
-async function segmentCommand(args: string[], io: EduCliIo): Promise<number> {
-  const p = parse(args,
+async function segmentCommand(args: string[], io: CliIo): Promise<number> {
+  const p = parseArgs(args,
     ['model', 'endpoint', 'threshold', 'min-gap', 'percentile', 'boundary', 'ignore-tokens', 'top-k', 'vocab-size', 'tail', 'api-key-env', 'threads', 'fast', 'window'],
     ['json', 'ignore-digits', 'no-ignore-symbols']);
-  if (p.positional.length > 1) throw new Usage(`expected at most one FILE, got ${p.positional.length}`);
+  if (p.positional.length > 1) throw new UsageError(`expected at most one FILE, got ${p.positional.length}`);
   const model = p.values.get('model');
   const endpoint = p.values.get('endpoint');
-  if ((model === undefined) === (endpoint === undefined)) throw new Usage('give exactly one of --model GGUF or --endpoint URL');
+  if ((model === undefined) === (endpoint === undefined)) throw new UsageError('give exactly one of --model GGUF or --endpoint URL');
 
   const params: SegmentParamsInput = { ignore: {} };
   const threshold = number(p, 'threshold', finite, 'a number of nats');
@@ -120,7 +83,7 @@ async function segmentCommand(args: string[], io: EduCliIo): Promise<number> {
   if (percentile !== undefined) params.percentile = percentile;
   const boundary = p.values.get('boundary');
   if (boundary !== undefined) {
-    if (boundary !== 'word' && boundary !== 'token') throw new Usage('--boundary must be word or token');
+    if (boundary !== 'word' && boundary !== 'token') throw new UsageError('--boundary must be word or token');
     params.boundary = boundary;
   }
   if (p.flags.has('ignore-digits')) params.ignore!.digits = true;
@@ -128,15 +91,15 @@ async function segmentCommand(args: string[], io: EduCliIo): Promise<number> {
   const extra = p.values.get('ignore-tokens');
   if (extra !== undefined) params.ignore!.tokens = extra.split(',').map((s) => s.trim()).filter((s) => s !== '');
   const tail = p.values.get('tail');
-  if (tail !== undefined && tail !== 'upper' && tail !== 'midpoint' && tail !== 'lower') throw new Usage('--tail must be upper, midpoint or lower');
+  if (tail !== undefined && tail !== 'upper' && tail !== 'midpoint' && tail !== 'lower') throw new UsageError('--tail must be upper, midpoint or lower');
   const topK = number(p, 'top-k', positiveInt, 'an integer ≥ 1');
   const vocabSize = number(p, 'vocab-size', positiveInt, 'an integer ≥ 1');
   const threads = number(p, 'threads', positiveInt, 'an integer ≥ 1');
   const fast = number(p, 'fast', positiveInt, 'an integer ≥ 1');
   const windowTokens = number(p, 'window', (x) => Number.isInteger(x) && x >= 8, 'an integer ≥ 8');
-  if (endpoint !== undefined && (fast !== undefined || threads !== undefined || windowTokens !== undefined)) throw new Usage('--fast, --threads and --window apply to --model only');
+  if (endpoint !== undefined && (fast !== undefined || threads !== undefined || windowTokens !== undefined)) throw new UsageError('--fast, --threads and --window apply to --model only');
   if (model !== undefined && (topK !== undefined || vocabSize !== undefined || tail !== undefined || p.values.has('api-key-env'))) {
-    throw new Usage('--top-k, --vocab-size, --tail and --api-key-env apply to --endpoint only');
+    throw new UsageError('--top-k, --vocab-size, --tail and --api-key-env apply to --endpoint only');
   }
 
   const file = p.positional[0];
@@ -206,18 +169,18 @@ function formatSegmentation(
   return lines.join('\n') + '\n';
 }
 
-async function benchCommand(args: string[], io: EduCliIo): Promise<number> {
-  const p = parse(args, ['model', 'tokens', 'threads', 'top-k', 'repeats'], ['json']);
-  if (p.positional.length > 0) throw new Usage(`unexpected argument ${JSON.stringify(p.positional[0])}`);
+async function benchCommand(args: string[], io: CliIo): Promise<number> {
+  const p = parseArgs(args, ['model', 'tokens', 'threads', 'top-k', 'repeats'], ['json']);
+  if (p.positional.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(p.positional[0])}`);
   const model = p.values.get('model');
-  if (model === undefined) throw new Usage('bench needs --model GGUF');
+  if (model === undefined) throw new UsageError('bench needs --model GGUF');
   const tokens = number(p, 'tokens', (x) => Number.isInteger(x) && x >= 8, 'an integer ≥ 8');
   const threads = number(p, 'threads', positiveInt, 'an integer ≥ 1');
   const ks = p.values.get('top-k');
   let approximateTopK: number[] | undefined;
   if (ks !== undefined) {
     approximateTopK = ks.split(',').filter((s) => s.trim() !== '').map((s) => Number(s));
-    if (approximateTopK.some((k) => !positiveInt(k))) throw new Usage('--top-k must be a comma-separated list of integers ≥ 1');
+    if (approximateTopK.some((k) => !positiveInt(k))) throw new UsageError('--top-k must be a comma-separated list of integers ≥ 1');
   }
   const repeats = number(p, 'repeats', positiveInt, 'an integer ≥ 1');
   const r = await runBench({ modelPath: model, tokens, threads, approximateTopK, repeats });

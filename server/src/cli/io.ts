@@ -7,26 +7,33 @@ export interface CliIo {
 
 export class UsageError extends Error {}
 
-/** Minimal flag parser: `--name value`, `--flag`, positional arguments. */
-export function parseArgs(args: string[], valued: string[], flags: string[]): { values: Map<string, string>; flags: Set<string>; positional: string[] } {
+export interface ParsedArgs {
+  values: Map<string, string>;
+  flags: Set<string>;
+  positional: string[];
+}
+
+/**
+ * Minimal flag parser: `--name value` or `--name=value` (split at the first '=', so values may
+ * contain '='), boolean `--flag`, positional arguments. Unknown options are usage errors.
+ */
+export function parseArgs(args: readonly string[], valued: readonly string[], flags: readonly string[]): ParsedArgs {
   const values = new Map<string, string>();
   const set = new Set<string>();
   const positional: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
-    if (a.startsWith('--')) {
-      const [name, inline] = a.slice(2).split('=', 2);
-      if (valued.includes(name)) {
-        const v = inline ?? args[++i];
-        if (v === undefined) throw new UsageError(`--${name} needs a value`);
-        values.set(name, v);
-      } else if (flags.includes(name)) {
-        set.add(name);
-      } else {
-        throw new UsageError(`unknown option --${name}`);
-      }
+    if (!a.startsWith('--')) { positional.push(a); continue; }
+    const eq = a.indexOf('=');
+    const name = eq >= 0 ? a.slice(2, eq) : a.slice(2);
+    if (valued.includes(name)) {
+      const v = eq >= 0 ? a.slice(eq + 1) : args[++i];
+      if (v === undefined) throw new UsageError(`--${name} needs a value`);
+      values.set(name, v);
+    } else if (flags.includes(name) && eq < 0) {
+      set.add(name);
     } else {
-      positional.push(a);
+      throw new UsageError(`unknown option --${name}`);
     }
   }
   return { values, flags: set, positional };
