@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds the optional native entropy scorer (server/native/entropy_lens_native.cpp) into
-# .native-build/entropy_lens_native.node. Opt-in; never run by `npm ci` / `npm test`.
+# Builds the native entropy scorer (server/native/entropy_lens_native.cpp) into
+# .native-build/entropy_lens_native.node. Run by `npm run build` (under a second when up to date).
 #
 #   bash server/native/build.sh            # build (no-op when up to date)
 #   bash server/native/build.sh --force    # rebuild

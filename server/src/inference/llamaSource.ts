@@ -20,6 +20,7 @@ import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import type { Llama, LlamaContext, LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
 import { alignTokens } from '../edu/align';
+import { NativeEntropyModel } from './nativeEntropy';
 import { entropyOfProbabilities } from '../edu/entropy';
 import type { TokenAlternative, TokenEntropy } from '../edu/types';
 import {
@@ -91,6 +92,11 @@ export interface LlamaSourceOptions {
   chunkSize?: number;
   /** Flash attention (default false: the standard path, fastest for tiny head dimensions on CPU). */
   flashAttention?: boolean;
+  /**
+   * Native exact scorer (entropy computed in C++ from the logits; `npm run native:build`):
+   * 'auto' (default) uses it when it is built and loads, false never does.
+   */
+  native?: 'auto' | false;
 }
 
 export type ScoreMode = 'exact' | { topK: number };
@@ -130,7 +136,7 @@ export class LlamaEntropySource implements EntropySource {
     const fast = this.options.approximateTopK;
     const name = this.model?.fileInfo.metadata?.general?.name;
     return {
-      backend: 'node-llama-cpp 3.21.1 (embedded)',
+      backend: this.native ? 'node-llama-cpp 3.21.1 (embedded) + native entropy' : 'node-llama-cpp 3.21.1 (embedded)',
       model: typeof name === 'string' && name !== '' ? `${name} (${basename(this.options.modelPath)})` : basename(this.options.modelPath),
       capabilities: {
         protocol: 'embedded-llama',
@@ -302,7 +308,10 @@ export class LlamaEntropySource implements EntropySource {
   /** Disposes sequence, context and model (the shared Llama binding stays). */
   private release(): Promise<void> {
     this.releasing ??= (async () => {
-      const { sequence, context, model } = this;
+      const { sequence, context, model, native } = this;
+      this.native = undefined;
+      this.nativeTried = false;
+      native?.dispose();
       this.sequence = undefined;
       this.context = undefined;
       this.model = undefined;
@@ -353,8 +362,35 @@ export class LlamaEntropySource implements EntropySource {
     return this.sequence;
   }
 
+  private native: NativeEntropyModel | undefined;
+  private nativeTried = false;
+
+  /** The native scorer, loaded once per model; undefined when not built or it fails to load. */
+  private async ensureNative(): Promise<NativeEntropyModel | undefined> {
+    if (this.native || this.nativeTried || this.options.native === false) return this.native;
+    this.nativeTried = true;
+    try {
+      this.native = await NativeEntropyModel.load(this.options.modelPath, {
+        threads: this.options.threads ?? Math.max(1, availableParallelism()),
+        contextSize: this.windowTokens, flashAttention: this.options.flashAttention ?? false,
+      });
+    } catch {
+      this.native = undefined; // the controlledEvaluate path below stays exact, only slower
+    }
+    return this.native;
+  }
+
   private async scoreLoaded(ids: readonly Token[], options: ScoreOptions): Promise<ScoredIds> {
     const { signal, onProgress } = options;
+    if ((options.mode ?? (this.options.approximateTopK !== undefined ? 'approx' : 'exact')) === 'exact') {
+      const nat = await this.ensureNative();
+      if (nat) {
+        return nat.scoreIds(ids, {
+          start: this.startToken(), windowTokens: this.windowTokens, overlapTokens: this.options.overlapTokens,
+          topAlternatives: Math.max(0, options.topAlternatives ?? this.options.topAlternatives ?? 5), signal, onProgress,
+        });
+      }
+    }
     const n = ids.length;
     const out: ScoredIds = {
       entropy: new Float64Array(n).fill(NaN),

@@ -66,7 +66,7 @@ test('generated GGUF files are deterministic', async () => {
 });
 
 test('exact distributions: Σp = 1 within 1e-4, 0 ≤ H ≤ ln V, random weights give H near ln V', async () => {
-  const source = new LlamaEntropySource({ modelPath: randomPath });
+  const source = new LlamaEntropySource({ modelPath: randomPath, native: false }); // Σp is read from the full distribution
   try {
     const toks = await source.tokenEntropies(REASONING);
     assert.ok(toks.length > 50);
@@ -88,21 +88,23 @@ test('exact distributions: Σp = 1 within 1e-4, 0 ≤ H ≤ ln V, random weights
   }
 });
 
-test('agrees with an independent float64 forward pass (generated model, 1e-3 nats)', async () => {
-  const source = new LlamaEntropySource({ modelPath: randomPath });
+for (const native of ['auto', false] as const) test(`agrees with an independent float64 forward pass (generated model, 1e-3 nats, native ${native})`, async () => {
+  const source = new LlamaEntropySource({ modelPath: randomPath, native });
   try {
     const text = REASONING.slice(0, 120);
     const ids = await source.tokenize(text);
     const scored = await source.scoreTokenIds(ids);
     const ref = new ReferenceLlama(readGguf(randomPath)).entropies([1, ...ids.slice(0, -1)]);
     for (let i = 0; i < ids.length; i++) assert.ok(Math.abs(ref[i] - scored.entropy[i]) < 1e-3, `position ${i}: ${ref[i]} vs ${scored.entropy[i]}`);
+    // With the native scorer built, 'auto' must really use it (and false must not).
+    assert.equal(/native/.test(source.describe().backend), native === 'auto' && findNativeBinary() !== undefined);
   } finally {
     await source.dispose();
   }
 });
 
-test('stories260K: entropies agree with the float64 reference within 1e-2 nats at every position', { skip: storiesPath === null ? 'stories260K.gguf not present' : false }, async () => {
-  const source = new LlamaEntropySource({ modelPath: storiesPath! });
+for (const native of ['auto', false] as const) test(`stories260K: entropies agree with the float64 reference within 1e-2 nats at every position (native ${native})`, { skip: storiesPath === null ? 'stories260K.gguf not present' : false }, async () => {
+  const source = new LlamaEntropySource({ modelPath: storiesPath!, native });
   try {
     const text = 'Once upon a time, there was a little girl named Lily. She loved to play outside. One day, she saw a big red ball.';
     const toks = await source.tokenEntropies(text);
@@ -120,8 +122,8 @@ test('stories260K: entropies agree with the float64 reference within 1e-2 nats a
 });
 
 test('chunked evaluation equals one-shot evaluation', async () => {
-  const a = new LlamaEntropySource({ modelPath: smallPath, chunkSize: 256 });
-  const b = new LlamaEntropySource({ modelPath: smallPath, chunkSize: 7 });
+  const a = new LlamaEntropySource({ modelPath: smallPath, chunkSize: 256, native: false });
+  const b = new LlamaEntropySource({ modelPath: smallPath, chunkSize: 7, native: false });
   try {
     const x = await a.tokenEntropies(REASONING);
     const y = await b.tokenEntropies(REASONING);
@@ -229,7 +231,7 @@ test('character ranges round-trip on awkward texts', async () => {
 });
 
 test('cancellation: an AbortSignal stops a running request between chunks and a queued one at once', async () => {
-  const source = new LlamaEntropySource({ modelPath: smallPath, chunkSize: 16 });
+  const source = new LlamaEntropySource({ modelPath: smallPath, chunkSize: 16, native: false }); // the controlledEvaluate path's chunking
   try {
     const text = REASONING.repeat(8);
     const ac = new AbortController();
