@@ -8,6 +8,7 @@ import { checkAlignment } from '../../../server/src/edu/align';
 import { makeIgnorePredicate, resolveSegmentParams, segment } from '../../../server/src/edu/segment';
 import type { TokenEntropy } from '../../../server/src/edu/types';
 import { LlamaEntropySource } from '../../../server/src/inference/llamaSource';
+import { findNativeBinary } from '../../../server/src/inference/nativeEntropy';
 import { EntropySourceError } from '../../../server/src/inference/types';
 import { writeGguf, type GgufModelInfo } from '../../fixtures/gguf/makeGguf';
 import { readGguf, ReferenceLlama } from './referenceLlama';
