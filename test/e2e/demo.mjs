@@ -67,7 +67,7 @@ async function main() {
   if (!opt.dev) {
     const pkg = await packageVsix(EXT_ROOT, dirs.base);
     await installVsix(dirs, pkg.vsix);
-    console.log(`demo: installed ${pkg.vsix.split('/').pop()} (${pkg.files.join(', ')})`);
+    console.log(`demo: installed ${pkg.vsix.split('/').pop()} (${(pkg.sizeBytes / 1e6).toFixed(1)} MB, ${pkg.files.length} files with node-llama-cpp)`);
   }
   server = await startServer(dirs, port, join(dirs.base, 'code-server.log'));
   server.child.on('exit', (code) => {

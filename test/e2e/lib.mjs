@@ -6,7 +6,7 @@ import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirS
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const VSCODE_TEST = join(ROOT, '.vscode-test');
@@ -170,6 +170,33 @@ export function makeDirs(label) {
   return dirs;
 }
 
+/** Rewrites the run's user settings.json: USER_SETTINGS plus `extra` (the workbench and the
+ *  extension host pick changes up while running). */
+export function writeUserSettings(dirs, extra = {}) {
+  writeFileSync(join(dirs.userData, 'User', 'settings.json'), JSON.stringify({ ...USER_SETTINGS, ...extra }, null, 2));
+}
+
+/** Writes the run's remote ("Machine") settings, <user-data-dir>/Machine/settings.json. code-server
+ *  is a remote window to VS Code: settings of `machine` and `machine-overridable` scope (such as
+ *  entropyLens.edu.modelPath) count only from here or from the workspace; in User settings they are
+ *  dropped as soon as the user configuration is reloaded (e.g. by a theme change). */
+export function writeMachineSettings(dirs, settings) {
+  mkdirSync(join(dirs.userData, 'Machine'), { recursive: true });
+  writeFileSync(join(dirs.userData, 'Machine', 'settings.json'), JSON.stringify(settings, null, 2));
+}
+
+/** Bundles test/fixtures/gguf/makeGguf.ts with esbuild into `outDir` and imports it:
+ *  resolves the module ({ writeGguf, makeGguf, … }). */
+export async function loadModelWriter(outDir) {
+  const esbuild = await import('esbuild');
+  const outfile = join(outDir, 'makeGguf.mjs');
+  await esbuild.build({
+    entryPoints: [join(ROOT, 'test', 'fixtures', 'gguf', 'makeGguf.ts')], outfile,
+    bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning',
+  });
+  return import(pathToFileURL(outfile).href);
+}
+
 /** Copies the fixture workspace so that nothing the editor writes lands in the checkout. */
 export function copyWorkspace(from, to) {
   cpSync(from, to, { recursive: true });
@@ -195,33 +222,108 @@ export function extensionId(root) {
   return { id: `${pkg.publisher}.${pkg.name}`.toLowerCase(), version: pkg.version, name: pkg.name };
 }
 
-/** Top-level folders that `vsce package --no-dependencies` never ships (node_modules/ is left out
- *  by --no-dependencies, .git/ and .vscode-test/ by vsce's default ignore list) but still walks
- *  before applying .vscodeignore: code-server's 6,000 files in .vscode-test/ cost it seconds. */
+/** Top-level folders vsce never walks as a whole: .git/ and .vscode-test/ are on its default
+ *  ignore list, and node_modules/ is walked only package by package (the directories that
+ *  `npm list --production` prints), yet vsce globs everything else before applying
+ *  .vscodeignore, and code-server's 6,000 files in .vscode-test/ cost it seconds. */
 const NEVER_SHIPPED = new Set(['node_modules', '.git', '.vscode-test']);
 
-/** `vsce ls` and `vsce package --no-dependencies` (in parallel) on a copy of the checkout without
- *  NEVER_SHIPPED (same file list, faster); returns { vsix, files, sizeBytes }. */
-export async function packageVsix(root, outDir) {
+/** vsce's --target for this machine (the VSIX carries this platform's node-llama-cpp binaries). */
+export function vsixTarget() {
+  const arch = { x64: 'x64', arm64: 'arm64', arm: 'armhf' }[process.arch] ?? process.arch;
+  return `${process.platform === 'win32' ? 'win32' : process.platform}-${arch}`;
+}
+
+/** `vsce package --target <this platform>` with dependencies (node-llama-cpp and the tree
+ *  .vscodeignore allow-lists), on a copy of the checkout without NEVER_SHIPPED and with
+ *  node_modules/ symlinked (vsce's `npm list` then prints paths inside the copy). The file list
+ *  is read from the VSIX itself. Returns { vsix, files, sizeBytes, unpackedBytes, target, log }. */
+export async function packageVsix(root, outDir, { target = vsixTarget() } = {}) {
   const vsce = join(ROOT, 'node_modules', '.bin', 'vsce');
   if (!existsSync(vsce)) throw new Error(`${vsce} not found: run npm ci (devDependency @vscode/vsce)`);
   const { name, version } = extensionId(root);
-  const vsix = join(outDir, `${name}-${version}.vsix`);
+  const vsix = join(outDir, `${name}-${target}-${version}.vsix`);
   const stage = join(outDir, 'vsce-stage');
   cpSync(root, stage, { recursive: true, filter: (src) => !NEVER_SHIPPED.has(relative(root, src).split(sep)[0]) });
-  // For a `vscode:prepublish` script, should one be added: it runs in the stage.
   symlinkSync(join(root, 'node_modules'), join(stage, 'node_modules'));
-  const [ls, pkg] = await Promise.all([
-    run(vsce, ['ls', '--no-dependencies'], { cwd: stage }),
-    // --no-rewrite-relative-links: package.json's repository is not a GitHub/GitLab URL, so vsce
-    // cannot turn README's relative links (docs/*.md) into absolute ones and would refuse.
-    run(vsce, ['package', '--no-dependencies', '--no-rewrite-relative-links', '--out', vsix], { cwd: stage }),
-  ]);
+  // --no-rewrite-relative-links: package.json's repository is not a GitHub/GitLab URL, so vsce
+  // cannot turn README's relative links (docs/*.md) into absolute ones and would refuse.
+  const pkg = await run(vsce, ['package', '--target', target, '--no-rewrite-relative-links', '--out', vsix], { cwd: stage });
   rmSync(stage, { recursive: true, force: true });
-  if (ls.code !== 0) throw new Error(`vsce ls failed:\n${ls.out}`);
   if (pkg.code !== 0 || !existsSync(vsix)) throw new Error(`vsce package failed:\n${pkg.out}`);
-  const files = ls.out.split('\n').map((l) => l.trim()).filter((l) => l && !/^(WARNING|INFO|DONE|ERROR)\b/.test(l));
-  return { vsix, files, sizeBytes: statSync(vsix).size, log: `${ls.out}\n${pkg.out}` };
+  const entries = zipEntries(vsix).filter((e) => e.name.startsWith('extension/'));
+  return {
+    vsix, target, log: pkg.out, sizeBytes: statSync(vsix).size,
+    files: entries.map((e) => e.name.slice('extension/'.length)),
+    unpackedBytes: entries.reduce((n, e) => n + e.size, 0),
+  };
+}
+
+/** Entries of a zip file ({ name, size } uncompressed) from its central directory. */
+export function zipEntries(file) {
+  const buf = readFileSync(file);
+  let eocd = -1;
+  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 0xffff); i--) {
+    if (buf.readUInt32LE(i) === 0x06054b50) { eocd = i; break; }
+  }
+  if (eocd < 0) throw new Error(`${file}: not a zip file (no end of central directory)`);
+  const count = buf.readUInt16LE(eocd + 10);
+  let at = buf.readUInt32LE(eocd + 16);
+  const out = [];
+  for (let k = 0; k < count; k++) {
+    if (buf.readUInt32LE(at) !== 0x02014b50) throw new Error(`${file}: bad central directory entry ${k}`);
+    const nameLen = buf.readUInt16LE(at + 28), extraLen = buf.readUInt16LE(at + 30), commentLen = buf.readUInt16LE(at + 32);
+    out.push({ name: buf.toString('utf8', at + 46, at + 46 + nameLen), size: buf.readUInt32LE(at + 24) });
+    at += 46 + nameLen + extraLen + commentLen;
+  }
+  return out;
+}
+
+/** Package directories (relative to root, e.g. `node_modules/ms`, `node_modules/a/node_modules/b`)
+ *  that `import(name)` loads at run time: the package and, transitively, its dependencies as
+ *  Node resolves them, plus installed optional dependencies except other platforms'
+ *  `@node-llama-cpp/*` binaries. Peer dependencies are not followed. */
+export function runtimeTree(root, name, platformPackage = `@node-llama-cpp/${vsixTarget()}`) {
+  const resolveFrom = (dir, dep) => {
+    for (let d = dir; ; d = dirname(d)) {
+      const p = join(d, 'node_modules', dep);
+      if (existsSync(join(p, 'package.json'))) return p;
+      if (d === root || d === dirname(d)) return undefined;
+    }
+  };
+  const seen = new Set();
+  const missing = [];
+  const walk = (dir) => {
+    if (seen.has(dir)) return;
+    seen.add(dir);
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    const optional = Object.keys(pkg.optionalDependencies ?? {}).filter((d) => !d.startsWith('@node-llama-cpp/') || d === platformPackage);
+    for (const dep of Object.keys(pkg.dependencies ?? {})) {
+      const d = resolveFrom(dir, dep);
+      if (d) walk(d); else missing.push(`${dep} (from ${relative(root, dir)})`);
+    }
+    for (const dep of optional) {
+      const d = resolveFrom(dir, dep);
+      if (d) walk(d);
+    }
+  };
+  const top = resolveFrom(root, name);
+  if (!top) return { dirs: [], missing: [name] };
+  walk(top);
+  return { dirs: [...seen].map((d) => relative(root, d).split(sep).join('/')).sort(), missing };
+}
+
+/** The package directory a VSIX path belongs to (`node_modules/@s/p/node_modules/q/x.js` →
+ *  `node_modules/@s/p/node_modules/q`), or undefined outside node_modules/. */
+export function packageDirOf(file) {
+  const parts = file.split('/');
+  let end = -1;
+  for (let i = 0; i < parts.length - 1; i++) {
+    if (parts[i] !== 'node_modules') continue;
+    end = parts[i + 1]?.startsWith('@') ? i + 3 : i + 2;
+    i = end - 1;
+  }
+  return end > 0 && end < parts.length ? parts.slice(0, end).join('/') : undefined;
 }
 
 export async function installVsix(dirs, vsix) {
