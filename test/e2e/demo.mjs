@@ -79,7 +79,8 @@ async function main() {
   console.log('');
   console.log(`  ${workbenchUrl(port, workspace, payload)}`);
   console.log('');
-  console.log(`Try: nb201.md (code lenses, hover a cell string), broken.py (squiggle, Problems: Ctrl+Shift+M).`);
+  console.log(`Try: nb201.md (code lenses, hover a cell string), broken.py (squiggle, Problems: Ctrl+Shift+M),`);
+  console.log(`     solution.md (F1 → "Entropy Lens: Choose GGUF Model…", then select the paragraph, F1 → "Entropy Lens: Segment Reasoning (EDU)").`);
   console.log(`Workspace: ${workspace}${opt.workspace ? '' : ' (a temporary copy)'}; server log: ${server.logFile}`);
   console.log('Press Ctrl+C to stop.');
 }

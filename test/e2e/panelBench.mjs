@@ -24,7 +24,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   ARTIFACTS, FIXTURE_WORKSPACE, ROOT, SETUP_MISSING_EXIT, buildProblems, copyWorkspace, devPayload, freePort, installVsix,
-  launchBrowser, loadModelWriter, makeDirs, missingLines, packageVsix, removeDirs, runSetup, startServer, stopServer,
+  launchBrowser, loadModelWriter, makeDirs, missingLines, packageVsix, removeDirs, run, startServer, stopServer,
   stopStragglers, until, workbenchUrl, writeMachineSettings, writeUserSettings,
 } from './lib.mjs';
 
@@ -202,7 +202,8 @@ function machine() {
 
 async function main() {
   if (!opt['skip-setup']) {
-    const setup = await runSetup();
+    const setup = await run('bash', [join(ROOT, 'test', 'e2e', 'setup.sh')]); // quiet: stdout is the JSON summary
+    log(setup.out.trim());
     if (setup.code === SETUP_MISSING_EXIT) throw new Error(`the prerequisites cannot be installed here:\n${missingLines(setup.out)}`);
     if (setup.code !== 0) throw new Error(`test/e2e/setup.sh exited ${setup.code}`);
   }
