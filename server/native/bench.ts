@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   const load0 = loadavg()[0];
   const phases: Record<string, { ms: number; tps: number; rssAfterMB: number; extra?: Record<string, number> }> = {};
 
-  const source = new LlamaEntropySource({ modelPath, threads, idleTimeoutMs: Infinity });
+  const source = new LlamaEntropySource({ modelPath, threads, idleTimeoutMs: Infinity, native: false }); // the probabilities Map path
   let ids = await source.tokenize(BENCH_TEXT);
   const unit = ids;
   const wanted = Math.min(tokens, source.windowTokens - 2);

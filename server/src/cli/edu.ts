@@ -194,6 +194,7 @@ function roundBench(r: BenchResult): BenchResult {
     plainTokensPerSecond: round(r.plainTokensPerSecond, 1),
     exactTokensPerSecond: round(r.exactTokensPerSecond, 1),
     ratio: round(r.ratio, 2),
+    ...(r.probabilitiesExact ? { probabilitiesExact: { tokensPerSecond: round(r.probabilitiesExact.tokensPerSecond, 1), ratio: round(r.probabilitiesExact.ratio, 2), maxAbsDiffNats: r.probabilitiesExact.maxAbsDiffNats } } : {}),
     peakRssMB: round(r.peakRssMB, 1),
     loadAverage: [round(r.loadAverage[0], 2), round(r.loadAverage[1], 2)],
     approximate: r.approximate.map((a) => ({ ...a, tokensPerSecond: round(a.tokensPerSecond, 1), ratio: round(a.ratio, 2), meanAbsError: round(a.meanAbsError, 4), maxAbsError: round(a.maxAbsError, 4) })),
@@ -204,8 +205,12 @@ function formatBench(r: BenchResult): string {
   const lines = [
     `model: ${r.model} (vocabulary ${r.vocabSize}), ${r.tokens} tokens, ${r.threads} threads`,
     `plain evaluation:        ${r.plainTokensPerSecond.toFixed(1)} tokens/s`,
-    `exact entropy:           ${r.exactTokensPerSecond.toFixed(1)} tokens/s (${r.ratio.toFixed(2)}× slower than plain)`,
+    `exact entropy (${r.exactPath}):`.padEnd(25) + `${r.exactTokensPerSecond.toFixed(1)} tokens/s (${r.ratio.toFixed(2)}× the plain time)`,
   ];
+  if (r.probabilitiesExact) {
+    const m = r.probabilitiesExact;
+    lines.push(`exact (probabilities):`.padEnd(25) + `${m.tokensPerSecond.toFixed(1)} tokens/s (${m.ratio.toFixed(2)}×), max |ΔH| vs native ${m.maxAbsDiffNats.toExponential(1)} nats`);
+  }
   for (const a of r.approximate) {
     lines.push(`top-${a.k} approximate:`.padEnd(25) + `${a.tokensPerSecond.toFixed(1)} tokens/s (${a.ratio.toFixed(2)}×), |ΔH| mean ${a.meanAbsError.toFixed(4)} max ${a.maxAbsError.toFixed(4)} nats`);
   }

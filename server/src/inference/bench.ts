@@ -38,6 +38,10 @@ export interface BenchResult {
   exactTokensPerSecond: number;
   /** plainTokensPerSecond / exactTokensPerSecond. */
   ratio: number;
+  /** Which exact path produced `exactTokensPerSecond`. */
+  exactPath: 'native' | 'probabilities';
+  /** When the native path ran: node-llama-cpp's probabilities path on the same tokens, side by side. */
+  probabilitiesExact?: { tokensPerSecond: number; ratio: number; maxAbsDiffNats: number };
   /** Peak resident set size of the process (MB). */
   peakRssMB: number;
   approximate: ApproximateBench[];
@@ -89,6 +93,31 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     const plainTps = (ids.length / plainMs) * 1000;
     const exactTps = (ids.length / exactRun.ms) * 1000;
 
+    const exactPath = /native/.test(source.describe().backend) ? 'native' as const : 'probabilities' as const;
+    let probabilitiesExact: BenchResult['probabilitiesExact'];
+    if (exactPath === 'native') {
+      const map = new LlamaEntropySource({ modelPath: options.modelPath, threads, idleTimeoutMs: Infinity, native: false });
+      try {
+        await map.scoreTokenIds(ids.slice(0, 16), { signal });
+        let best = Infinity;
+        let result: Awaited<ReturnType<typeof map.scoreTokenIds>> | undefined;
+        for (let r = 0; r < repeats; r++) {
+          const t0 = performance.now();
+          result = await map.scoreTokenIds(ids, { signal, mode: 'exact', topAlternatives: 0 });
+          best = Math.min(best, performance.now() - t0);
+        }
+        let diff = 0;
+        for (let i = 0; i < ids.length; i++) {
+          const d = Math.abs(result!.entropy[i] - exact.entropy[i]);
+          if (Number.isFinite(d) && d > diff) diff = d;
+        }
+        const tps = (ids.length / best) * 1000;
+        probabilitiesExact = { tokensPerSecond: tps, ratio: plainTps / tps, maxAbsDiffNats: diff };
+      } finally {
+        await map.dispose();
+      }
+    }
+
     const approximate: ApproximateBench[] = [];
     for (const k of options.approximateTopK ?? [100, 1000]) {
       if (!(k >= 1 && k < V)) continue;
@@ -112,6 +141,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       plainTokensPerSecond: plainTps,
       exactTokensPerSecond: exactTps,
       ratio: plainTps / exactTps,
+      exactPath,
+      ...(probabilitiesExact ? { probabilitiesExact } : {}),
       peakRssMB: process.resourceUsage().maxRSS / 1024,
       approximate,
       repeats,

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runEduCli } from '../../../server/src/cli/edu';
 import { writeGguf } from '../../fixtures/gguf/makeGguf';
+import { findNativeBinary } from '../../../server/src/inference/nativeEntropy';
 import { startGenerateOnlyMock, startVllmMock } from './mockServers';
 
 let dir: string;
@@ -119,7 +120,13 @@ test('bench --json reports plain vs exact throughput, peak RSS and the approxima
   assert.equal(j.approximate.length, 1);
   assert.equal(j.approximate[0].k, 64);
   assert.ok(j.approximate[0].meanAbsError > 0.5, 'top-64 of a flat 1024-token distribution loses a lot');
+  // With the native scorer built, both exact paths are measured side by side and agree.
+  assert.equal(j.exactPath, findNativeBinary() ? 'native' : 'probabilities');
+  if (j.exactPath === 'native') {
+    assert.ok(j.probabilitiesExact.tokensPerSecond > 0);
+    assert.ok(j.probabilitiesExact.maxAbsDiffNats < 1e-4, `native vs probabilities ${j.probabilitiesExact.maxAbsDiffNats}`);
+  }
   const human = await run(['bench', '--model', small, '--tokens', '32', '--top-k', '', '--repeats', '1']);
   assert.equal(human.code, 0, human.err);
-  assert.match(human.out, /exact entropy: .* tokens\/s/);
+  assert.match(human.out, /exact entropy \((native|probabilities)\): +[\d.]+ tokens\/s/);
 });
