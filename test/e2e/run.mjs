@@ -68,12 +68,7 @@ const THEMES = [
 ];
 // Known product bugs: the check runs and is reported, but its failure does not fail the run
 // (`xfail`); when it passes, the run says so (`XPASS`) so that the entry can be removed.
-const KNOWN_ISSUES = {
-  ctaNewPanel: 'a NEW EDU panel loses the call to action: EntropyPanel flushes the queued needsBackend status on the '
-    + 'webview\'s ready message and then EduController.onPanelMessage(ready) → postRun() posts {kind: \'idle\'} over it',
-  sliderFocus: 'webview/src/main.ts renderSegmentation() calls renderControls() on every "steps" message, which replaces '
-    + 'the focused <input id=threshold>: keyboard users move it one step at a time and a mouse drag stops after the first step',
-};
+const KNOWN_ISSUES = {};
 
 const timings = new Timings();
 const results = []; // { name, ok, ms, detail }
@@ -437,7 +432,7 @@ async function eduChecks(page, openFromExplorer) {
     await runCommand(page, 'Entropy Lens: Segment Reasoning (EDU)');
     panel = await webviewWith(page, '#header', T.panel);
     await panel.frame.locator('#header .cta').waitFor({ timeout: T.ctaNewPanel });
-  }, page, { knownIssue: KNOWN_ISSUES.ctaNewPanel });
+  }, page);
 
   await check('ui: EDU without a backend: the panel offers "Choose GGUF Model…" and "Set Endpoint…", no error', async () => {
     await runCommand(page, 'Entropy Lens: Segment Reasoning (EDU)');
@@ -536,7 +531,7 @@ async function eduChecks(page, openFromExplorer) {
     await slider.evaluate((e) => { e.value = '1'; e.dispatchEvent(new Event('input', { bubbles: true })); });
     await f.locator('#threshold-value', { hasText: 'τ = 1.00 nats' }).waitFor({ timeout: T.resegment });
     expect(active === 'input#threshold', `after one ArrowRight (${before} → τ = 1.05 nats) the focus is on ${active}, not on the slider: a second key press or the rest of a drag goes nowhere`);
-  }, page, { knownIssue: KNOWN_ISSUES.sliderFocus });
+  }, page);
 
   await check('ui: clicking a step selects it in the editor', async () => {
     // Step 2 spans from the first ⟨k⟩ marker to the second; offsets from the token texts.

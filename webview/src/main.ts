@@ -45,11 +45,15 @@ function renderLegend(): void {
   legend.dataset.buckets = String(BUCKETS);
 }
 
-function renderSegmentation(seg: SegmentationView): void {
+function renderParams(seg: SegmentationView): void {
   renderControls(controls, seg.params, (params) => {
     vscode.setState({ ...vscode.getState(), params });
     post({ type: 'setParams', params });
   });
+}
+
+/** Chart, steps and anchors. The controls are left alone: they produced these parameters and keep focus. */
+function renderSegmentation(seg: SegmentationView): void {
   renderChart(chart, tokens, seg.params, max, seg.effectiveThreshold);
   renderSteps(stepsPane, seg.steps, post);
   handle?.setAnchors(seg.steps);
@@ -71,6 +75,7 @@ function onMessage(m: HostToWebview): void {
       max = scaleMax(tokens.map((t) => t.entropy));
       renderLegend();
       handle = renderTokens(tokensPane, tooltip, tokens, max);
+      renderParams(m.segmentation);
       renderSegmentation(m.segmentation);
       const h = handle;
       void h.firstPaint.then(async () => {

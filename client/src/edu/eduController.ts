@@ -6,7 +6,7 @@ import { WorkDoneProgress, type LanguageClient } from 'vscode-languageclient/nod
 import {
   EDU_ENTROPIES_METHOD, type EduBackendInfo, type EduEntropiesParams, type EduEntropiesResult, type EduTokenEntropy,
 } from '../../../server/src/protocol/lsp';
-import { assertNever, type SegmentParams, type SegmentationView, type WebviewToHost } from '../../../server/src/protocol/webview';
+import { assertNever, type PanelStatus, type SegmentParams, type SegmentationView, type WebviewToHost } from '../../../server/src/protocol/webview';
 import { DEFAULT_PANEL_PARAMS, segmentForPanel, toSegmentationView, toTokenViews } from '../../../server/src/edu/viewModel';
 import { processBenchRecord, separatorInsertions, SEPARATOR_STYLES } from '../../../server/src/edu/annotate';
 import { EntropyPanel } from './entropyPanel';
@@ -16,6 +16,7 @@ import { checkText } from './textChecks';
 
 const RUN_STATE_KEY = 'entropyLens.edu.lastRun';
 const MAX_SAVED_CHARS = 2_000_000;
+const STALE: PanelStatus = { kind: 'error', message: 'The text changed since it was segmented. Run the command again to refresh.' };
 
 interface Run {
   uri: vscode.Uri;
@@ -35,6 +36,8 @@ export class EduController implements vscode.Disposable {
   private run: Run | undefined;
   private inFlight: vscode.CancellationTokenSource | undefined;
   private lastRendered: { tokens: number; firstPaintMs: number; totalMs: number } | undefined;
+  /** What the panel's header shows; re-sent when a (new or revived) webview says ready. */
+  private status: PanelStatus = { kind: 'idle' };
   readonly decorations = new StepDecorations();
   private readonly disposables: vscode.Disposable[] = [this.decorations];
 
@@ -63,12 +66,12 @@ export class EduController implements vscode.Disposable {
     const panel = this.showPanel();
     const backend = await resolveBackend(this.context.secrets);
     if ('missing' in backend) {
-      panel.post({ type: 'status', status: { kind: 'needsBackend', message: backend.missing } });
+      this.setStatus({ kind: 'needsBackend', message: backend.missing });
       return;
     }
     const client = this.client();
     if (!client) {
-      panel.post({ type: 'status', status: { kind: 'error', message: 'The Entropy Lens language server is not running. Run "Entropy Lens: Restart Language Server".' } });
+      this.setStatus({ kind: 'error', message: 'The Entropy Lens language server is not running. Run "Entropy Lens: Restart Language Server".' });
       return;
     }
     this.inFlight?.cancel();
@@ -76,7 +79,7 @@ export class EduController implements vscode.Disposable {
     this.inFlight = cts;
     const offset = doc.offsetAt(range.start);
     const version = doc.version;
-    panel.post({ type: 'status', status: { kind: 'running', message: 'Computing token entropies…', done: 0, total: 0 } });
+    this.setStatus({ kind: 'running', message: 'Computing token entropies…', done: 0, total: 0 });
     try {
       const result = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: 'Entropy Lens: computing token entropies', cancellable: true },
@@ -88,7 +91,7 @@ export class EduController implements vscode.Disposable {
             if (p.kind !== 'report' || p.percentage === undefined) return;
             progress.report({ increment: p.percentage - last, message: p.message });
             last = p.percentage;
-            this.panel?.post({ type: 'status', status: { kind: 'running', message: p.message ?? 'Computing token entropies…', done: p.percentage, total: 100 } });
+            this.setStatus({ kind: 'running', message: p.message ?? 'Computing token entropies…', done: p.percentage, total: 100 });
           });
           try {
             const params: EduEntropiesParams = { text, source: backend.config, workDoneToken };
@@ -99,7 +102,7 @@ export class EduController implements vscode.Disposable {
         });
       if (cts.token.isCancellationRequested) throw new vscode.CancellationError();
       if (doc.version !== version) {
-        this.panel?.post({ type: 'status', status: { kind: 'error', message: 'The text changed while its entropies were computed. Run the command again.' } });
+        this.setStatus({ kind: 'error', message: 'The text changed while its entropies were computed. Run the command again.' });
         return;
       }
       this.setRun({
@@ -108,12 +111,12 @@ export class EduController implements vscode.Disposable {
       });
     } catch (e) {
       if (cts.token.isCancellationRequested) {
-        this.panel?.post({ type: 'status', status: { kind: 'idle' } });
+        this.setStatus({ kind: 'idle' });
         void vscode.window.setStatusBarMessage('Entropy Lens: segmentation cancelled', 4000);
         return;
       }
       const message = e instanceof Error ? e.message : String(e);
-      this.panel?.post({ type: 'status', status: { kind: 'error', message } });
+      this.setStatus({ kind: 'error', message });
       void vscode.window.showErrorMessage(`Entropy Lens: ${message}`);
     } finally {
       if (this.inFlight === cts) this.inFlight = undefined;
@@ -168,6 +171,11 @@ export class EduController implements vscode.Disposable {
     }
   }
 
+  private setStatus(status: PanelStatus): void {
+    this.status = status;
+    this.panel?.post({ type: 'status', status });
+  }
+
   private showPanel(): EntropyPanel {
     if (this.panel) { this.panel.reveal(); return this.panel; }
     this.panel = EntropyPanel.create(this.context.extensionUri, (m) => this.onPanelMessage(m));
@@ -184,6 +192,7 @@ export class EduController implements vscode.Disposable {
     const seg = segmentForPanel(run.tokens, run.text, run.params);
     run.view = toSegmentationView(seg, run.params);
     this.run = run;
+    this.status = run.stale ? STALE : { kind: 'idle' };
     this.postRun();
     void this.vsDocument(run.uri).then((doc) => {
       if (doc && this.run === run && !run.stale) this.decorations.show(doc, run.offset, run.view.steps);
@@ -198,7 +207,7 @@ export class EduController implements vscode.Disposable {
     const run = this.run;
     if (!this.panel) return;
     this.panel.post({ type: 'backend', backend: run?.backend ?? null });
-    this.panel.post({ type: 'status', status: run?.stale ? { kind: 'error', message: 'The text changed since it was segmented. Run the command again to refresh.' } : { kind: 'idle' } });
+    this.panel.post({ type: 'status', status: this.status });
     if (run) this.panel.post({ type: 'document', text: run.text, tokens: toTokenViews(run.tokens), segmentation: run.view });
   }
 
@@ -276,7 +285,7 @@ export class EduController implements vscode.Disposable {
     }
     if (run.stale) {
       this.decorations.clear();
-      this.panel?.post({ type: 'status', status: { kind: 'error', message: 'The text changed since it was segmented. Run the command again to refresh.' } });
+      this.setStatus(STALE);
       return;
     }
     if (shift !== 0) {
