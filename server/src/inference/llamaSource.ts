@@ -15,12 +15,18 @@
 //   tokens of left context (the model was never trained on more than its train context).
 // - Character ranges come from detokenising each token in isolation behind the start token
 //   (which keeps its SentencePiece leading space), aligned to the text by edu/align.ts.
+// - With the native scorer available (exact mode), node-llama-cpp's model is loaded
+//   vocabulary-only (tokenising, detokenising, metadata): the weights are resident once, in the
+//   native scorer. The first request that needs node-llama-cpp's own context (plain prefill,
+//   top-K mode, fallback when the native scorer fails) reloads it with its weights. A vocab-only
+//   LlamaModel reports trainContextSize 0 (llama.cpp skips the hyperparameters), so the train
+//   context is read from the GGUF metadata instead.
 
 import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import type { Llama, LlamaContext, LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
 import { alignTokens } from '../edu/align';
-import { NativeEntropyModel } from './nativeEntropy';
+import { loadNativeEntropy, NativeEntropyModel } from './nativeEntropy';
 import { entropyOfProbabilities } from '../edu/entropy';
 import type { TokenAlternative, TokenEntropy } from '../edu/types';
 import {
@@ -119,6 +125,8 @@ const DEFAULT_IDLE_MS = 300_000;
 
 export class LlamaEntropySource implements EntropySource {
   private model: LlamaModel | undefined;
+  /** The loaded LlamaModel is vocabulary-only (no weights; the native scorer holds them). */
+  private vocabOnly = false;
   private context: LlamaContext | undefined;
   private sequence: LlamaContextSequence | undefined;
   private queue: Promise<void> = Promise.resolve();
@@ -153,6 +161,14 @@ export class LlamaEntropySource implements EntropySource {
     return this.model !== undefined;
   }
 
+  /**
+   * True while node-llama-cpp's model holds its weights. False while exact requests are served
+   * by the native scorer with a vocabulary-only model (the weights are then resident once).
+   */
+  get weightsLoaded(): boolean {
+    return this.model !== undefined && !this.vocabOnly;
+  }
+
   get vocabularySize(): number {
     const m = this.requireModel();
     const fromTokens = m.fileInfo.metadata?.tokenizer?.ggml?.tokens?.length;
@@ -161,17 +177,18 @@ export class LlamaEntropySource implements EntropySource {
 
   /** Tokens per window: the model's train context unless a smaller `windowTokens` is configured. */
   get windowTokens(): number {
-    const train = this.requireModel().trainContextSize;
+    const train = this.trainContextSize();
     const w = this.options.windowTokens;
     return Math.max(4, Math.min(train, w ?? train));
   }
 
   async tokenEntropies(text: string, options: EntropyRequestOptions = {}): Promise<TokenEntropy[]> {
     return this.exclusive(options.signal, async () => {
-      const model = await this.ensureModel();
-      const ids = model.tokenize(text, false);
+      const ids = (await this.ensureModel()).tokenize(text, false);
       if (ids.length === 0) return [];
       const scored = await this.scoreLoaded(ids, options);
+      // Re-read: a fallback to node-llama-cpp's context replaces a vocabulary-only model.
+      const model = this.requireModel();
       const start = this.startToken();
       const decode = (a: number, b: number): string => {
         if (a === 0) return model.detokenize(ids.slice(0, b), false);
@@ -251,6 +268,13 @@ export class LlamaEntropySource implements EntropySource {
     return this.model;
   }
 
+  /** The model's train context; from the GGUF metadata for a vocabulary-only model. */
+  private trainContextSize(): number {
+    const m = this.requireModel();
+    if (!this.vocabOnly) return m.trainContextSize;
+    return this.native?.info.trainContextSize ?? metadataTrainContext(m) ?? 0;
+  }
+
   private startToken(): Token | null {
     const m = this.requireModel();
     return m.tokens.bos ?? m.tokens.eos ?? null;
@@ -315,6 +339,7 @@ export class LlamaEntropySource implements EntropySource {
       this.sequence = undefined;
       this.context = undefined;
       this.model = undefined;
+      this.vocabOnly = false;
       try {
         if (sequence && !sequence.disposed) await sequence.dispose();
         if (context && !context.disposed) await context.dispose();
@@ -334,17 +359,48 @@ export class LlamaEntropySource implements EntropySource {
       llamaPromise = undefined;
       llama = await sharedLlama();
     }
+    // Exact requests served natively need node-llama-cpp's model only for its vocabulary.
+    const vocabOnly = this.options.native !== false && this.options.approximateTopK === undefined
+      && (await loadNativeEntropy()) !== undefined;
+    let model: LlamaModel;
+    try {
+      model = await llama.loadModel({ modelPath: this.options.modelPath, gpuLayers: 0, vocabOnly });
+    } catch (e) {
+      throw new EntropySourceError(`could not load GGUF model ${this.options.modelPath}: ${errorMessage(e)}`, 'load');
+    }
+    if (vocabOnly && metadataTrainContext(model) === undefined) {
+      // No train context in the metadata: only a fully loaded model knows it.
+      await model.dispose();
+      return this.loadFullModel(llama);
+    }
+    this.model = model;
+    this.vocabOnly = vocabOnly;
+    return model;
+  }
+
+  private async loadFullModel(llama: Llama): Promise<LlamaModel> {
     try {
       this.model = await llama.loadModel({ modelPath: this.options.modelPath, gpuLayers: 0 });
     } catch (e) {
       throw new EntropySourceError(`could not load GGUF model ${this.options.modelPath}: ${errorMessage(e)}`, 'load');
     }
+    this.vocabOnly = false;
     return this.model;
+  }
+
+  /** node-llama-cpp's model with its weights (replaces a vocabulary-only one). */
+  private async ensureWeights(): Promise<LlamaModel> {
+    const model = this.requireModel();
+    if (!this.vocabOnly) return model;
+    this.model = undefined;
+    this.vocabOnly = false;
+    await model.dispose();
+    return this.loadFullModel(await sharedLlama());
   }
 
   /** A sequence whose context holds at least `needed` tokens (re-created when too small). */
   private async ensureSequence(needed: number): Promise<LlamaContextSequence> {
-    const model = this.requireModel();
+    const model = await this.ensureWeights();
     if (this.context && this.sequence && this.context.contextSize >= needed) return this.sequence;
     if (this.sequence && !this.sequence.disposed) await this.sequence.dispose();
     if (this.context && !this.context.disposed) await this.context.dispose();
@@ -472,6 +528,17 @@ export class LlamaEntropySource implements EntropySource {
     }
     return out;
   }
+}
+
+/** `<arch>.context_length` from the GGUF metadata (undefined when absent or not positive). */
+function metadataTrainContext(model: LlamaModel): number | undefined {
+  let n: unknown;
+  try {
+    n = model.fileInsights.trainContextSize;
+  } catch {
+    return undefined;
+  }
+  return typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : undefined;
 }
 
 function errorMessage(e: unknown): string {

@@ -1,7 +1,8 @@
 // Optional native scorer: exact full-vocabulary entropies computed in C++ from llama.cpp logits
 // (server/native/entropy_lens_native.cpp, built by `bash server/native/build.sh` into
 // .native-build/). It links the llama.cpp libraries of node-llama-cpp's prebuilt binary and
-// owns its own model + context; node-llama-cpp is still used for tokenising.
+// owns its own model + context; node-llama-cpp is still used for tokenising (LlamaEntropySource
+// loads node-llama-cpp's model vocabulary-only while this scorer holds the weights).
 //
 // Everything here degrades to `undefined` when the binary is absent or cannot be loaded, so
 // callers keep the node-llama-cpp path (`controlledEvaluate` + probabilities Map).
@@ -160,7 +161,11 @@ export interface NativeModelOptions {
   threads?: number;
   /** KV cells (default: the model's train context). */
   contextSize?: number;
-  /** Tokens per llama_decode (default 512). */
+  /**
+   * Tokens per llama_decode (default 256). Every scored position needs its logits, so the
+   * context's output buffer and the compute buffer grow with the batch (at V = 32k, 512 costs
+   * ≈ 70 MB more peak RSS than 256 for the same speed).
+   */
   batchSize?: number;
   flashAttention?: boolean;
 }
@@ -195,7 +200,7 @@ export class NativeEntropyModel {
     const h = await b.loadModel(modelPath, {
       threads: options.threads,
       contextSize: options.contextSize ?? 0,
-      batchSize: options.batchSize ?? 512,
+      batchSize: options.batchSize ?? 256,
       flashAttention: options.flashAttention ?? false,
     });
     return new NativeEntropyModel(b, h, b.info(h));

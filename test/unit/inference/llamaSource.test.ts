@@ -104,6 +104,29 @@ for (const native of ['auto', false] as const) test(`agrees with an independent 
   }
 });
 
+test('the native path keeps node-llama-cpp\'s model vocabulary-only; plain prefill and top-K reload its weights', { skip: findNativeBinary() === undefined ? 'native entropy binary not built' : false }, async () => {
+  const source = new LlamaEntropySource({ modelPath: shortCtxPath });
+  try {
+    const text = REASONING + '\n' + REASONING;
+    const a = await source.tokenEntropies(text);
+    assert.match(source.describe().backend, /native/);
+    assert.equal(source.loaded, true);
+    assert.equal(source.weightsLoaded, false, 'the weights are resident once, in the native scorer');
+    // A vocabulary-only LlamaModel reports trainContextSize 0: the window must come from the metadata.
+    assert.equal(source.describe().capabilities.contextTokens, 64);
+    const ids = await source.tokenize(text);
+    await source.evaluatePlain(ids.slice(0, 20));
+    assert.equal(source.weightsLoaded, true, 'plain prefill needs node-llama-cpp\'s context');
+    const b = await source.tokenEntropies(text);
+    assert.deepEqual(b.map((t) => [t.start, t.end]), a.map((t) => [t.start, t.end]));
+    for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i].entropy - b[i].entropy) < 1e-9, `position ${i}`);
+    const map = await source.scoreTokenIds(ids, { mode: { topK: 8 } });
+    assert.ok(map.entropy.every((h) => h <= Math.log(8) + 1e-6));
+  } finally {
+    await source.dispose();
+  }
+});
+
 for (const native of ['auto', false] as const) test(`stories260K: entropies agree with the float64 reference within 1e-2 nats at every position (native ${native})`, { skip: storiesPath === null ? 'stories260K.gguf not present' : false }, async () => {
   const source = new LlamaEntropySource({ modelPath: storiesPath!, native });
   try {
