@@ -34,6 +34,21 @@ suite('Entropy Lens scores', () => {
     assert.deepEqual(search.map((l) => l.command!.command), ['entropyLens.improveArchitecture', 'entropyLens.improveArchitecture']);
   });
 
+  test('DARTS genotypes in a Python file get scores ranked against the DARTS sample', async () => {
+    const doc = await openFixture('genotypes.py');
+    const lenses = await until(
+      () => vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri),
+      (l) => (l?.filter((x) => x.command?.title.startsWith('SED ')).length ?? 0) >= 2, 'DARTS code lenses');
+    const score = lenses.filter((l) => l.command?.title.startsWith('SED '));
+    assert.deepEqual(score.map((l) => doc.lineAt(l.range.start.line).text.split(' =')[0]), ['DARTS_V2', 'SKIP_COLLAPSE']);
+    for (const l of score) assert.match(l.command!.title, /^SED \d+\.\d\d · top [\d.]+% of DARTS \(sampled\) · [\d.]+ M params$/);
+    const v2 = Number(/SED ([\d.]+)/.exec(score[0].command!.title)![1]);
+    const collapsed = Number(/SED ([\d.]+)/.exec(score[1].command!.title)![1]);
+    assert.ok(v2 > collapsed, 'the skip-collapsed genotype scores lower');
+    const skipInfo = vscode.languages.getDiagnostics(doc.uri).filter((d) => d.code === 'sed/excessive-skip');
+    assert.ok(skipInfo.some((d) => d.range.start.line >= score[1].range.start.line), 'skip collapse is reported');
+  });
+
   test('a misspelt operation is a Problems entry with the exact range and a suggestion', async () => {
     const doc = await openFixture('broken.py');
     const diags = await until(() => vscode.languages.getDiagnostics(doc.uri), (d) => d.length > 0, 'diagnostics');
