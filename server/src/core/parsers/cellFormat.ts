@@ -1377,29 +1377,38 @@ export function findCells(text: string, languageId: string): Definition[] {
 }
 
 function findYamlCells(text: string): Definition[] {
+  return scanYamlKeys(text, YAML_CELL_KEY, 'cell', (pos, m) => {
+    const parsed = yamlValuesAt(text, pos);
+    const entry = findEntryAt(parsed.value, pos);
+    if (!entry) {
+      // The library could not make sense of the region: report its errors for an explicit marker.
+      if (m[2] !== CELL_MARKER_KEY || parsed.issues.length === 0) return [];
+      return [{ format: 'cell', span: parsed.region, findings: issueFindings(parsed.issues, 'cell/syntax') }];
+    }
+    const d = keyedCell(text, entry, parsed.issues);
+    return d ? [d] : [];
+  });
+}
+
+/**
+ * Runs `parse` at every match of a YAML key pattern (group 1: an optional opening quote) that
+ * starts a key — not inside a longer word, a comment, an over-long line or an earlier
+ * definition — and collects what it returns, each call guarded against internal errors.
+ */
+export function scanYamlKeys(text: string, key: RegExp, format: Definition['format'], parse: (pos: number, m: RegExpExecArray) => Definition[]): Definition[] {
   const out: Definition[] = [];
   const longLines = new LongLineSkipper();
   let consumed = 0;
-  YAML_CELL_KEY.lastIndex = 0;
-  for (let m = YAML_CELL_KEY.exec(text); m; m = YAML_CELL_KEY.exec(text)) {
-    const pos = m.index;
+  key.lastIndex = 0;
+  for (let m = key.exec(text); m; m = key.exec(text)) {
+    const match = m;
+    const pos = match.index;
     const prev = text[pos - 1];
     if (pos < consumed || (prev !== undefined && !/[\s{,\[]/.test(prev))) continue;
-    const after = text[pos + m[0].length];
-    if (m[1] === '' && after !== undefined && !/\s/.test(after)) continue;
+    const after = text[pos + match[0].length];
+    if (match[1] === '' && after !== undefined && !/\s/.test(after)) continue;
     if (longLines.skip(text, pos) || inLineComment(text, pos, 'yaml')) continue;
-    const found = guard('cell', { start: pos, end: pos + m[0].length }, () => {
-      const parsed = yamlValuesAt(text, pos);
-      const entry = findEntryAt(parsed.value, pos);
-      if (!entry) {
-        // The library could not make sense of the region: report its errors for an explicit marker.
-        if (m![2] !== CELL_MARKER_KEY || parsed.issues.length === 0) return [];
-        return [{ format: 'cell', span: parsed.region, findings: issueFindings(parsed.issues, 'cell/syntax') }];
-      }
-      const d = keyedCell(text, entry, parsed.issues);
-      return d ? [d] : [];
-    });
-    for (const d of found) {
+    for (const d of guard(format, { start: pos, end: pos + match[0].length }, () => parse(pos, match))) {
       out.push(d);
       consumed = Math.max(consumed, d.span.end);
     }

@@ -16,7 +16,7 @@ import type { Architecture, Cell, Definition, Edge, Finding, Span } from '../typ
 import { NB101_OPS, unknownOpMessage } from '../ops';
 import {
   describeVal, enclosingBrace, entryOf, findMaps, guard, hasErrors, inLineComment, issueFindings, issuesNear, readLiteral,
-  LongLineSkipper, shiftDefinition, unwrapCall, yamlValuesAt, type MapVal, type SyntaxIssue, type Val,
+  LongLineSkipper, scanYamlKeys, shiftDefinition, unwrapCall, yamlValuesAt, type MapVal, type SyntaxIssue, type Val,
 } from './cellFormat';
 
 export const NB101_MAX_NODES = 7;
@@ -122,38 +122,21 @@ function callAt(text: string, start: number, comments: 'python' | 'json'): Defin
 }
 
 function findYaml(text: string): Definition[] {
-  const out: Definition[] = [];
-  const longLines = new LongLineSkipper();
-  let consumed = 0;
-  YAML_KEY.lastIndex = 0;
-  for (let m = YAML_KEY.exec(text); m; m = YAML_KEY.exec(text)) {
-    const pos = m.index;
-    const prev = text[pos - 1];
-    if (pos < consumed || (prev !== undefined && !/[\s{,\[]/.test(prev))) continue;
-    const after = text[pos + m[0].length];
-    if (m[1] === '' && after !== undefined && !/\s/.test(after)) continue;
-    if (longLines.skip(text, pos) || inLineComment(text, pos, 'yaml')) continue;
-    const found = guard('nb101', { start: pos, end: pos + m[0].length }, () => {
-      const parsed = yamlValuesAt(text, pos, ['matrix', 'ops']);
-      const maps = findMaps(parsed.value, (mp) => entryOf(mp, 'matrix')?.keySpan.start === pos);
-      const map: MapVal | undefined = maps[0];
-      if (!map) {
-        // Unreadable YAML around `matrix:` with `ops:` nearby: report the YAML errors.
-        if (parsed.issues.length === 0 || !/\bops["']?[ \t]*:/.test(text.slice(parsed.region.start, parsed.region.end))) return [];
-        return [{ format: 'nb101', span: parsed.region, findings: issueFindings(parsed.issues, 'nb101/syntax') }];
-      }
-      const ops = entryOf(map, 'ops');
-      if (!ops) return [];
-      const inside = issuesNear(text, parsed.issues, map.span);
-      const d = specDefinition(entryOf(map, 'matrix')!.value, ops.value, map.span, inside);
-      return d ? [d] : [];
-    });
-    for (const d of found) {
-      out.push(d);
-      consumed = Math.max(consumed, d.span.end);
+  return scanYamlKeys(text, YAML_KEY, 'nb101', (pos) => {
+    const parsed = yamlValuesAt(text, pos, ['matrix', 'ops']);
+    const maps = findMaps(parsed.value, (mp) => entryOf(mp, 'matrix')?.keySpan.start === pos);
+    const map: MapVal | undefined = maps[0];
+    if (!map) {
+      // Unreadable YAML around `matrix:` with `ops:` nearby: report the YAML errors.
+      if (parsed.issues.length === 0 || !/\bops["']?[ \t]*:/.test(text.slice(parsed.region.start, parsed.region.end))) return [];
+      return [{ format: 'nb101', span: parsed.region, findings: issueFindings(parsed.issues, 'nb101/syntax') }];
     }
-  }
-  return out;
+    const ops = entryOf(map, 'ops');
+    if (!ops) return [];
+    const inside = issuesNear(text, parsed.issues, map.span);
+    const d = specDefinition(entryOf(map, 'matrix')!.value, ops.value, map.span, inside);
+    return d ? [d] : [];
+  });
 }
 
 function specDefinition(matrix: Val, ops: Val | undefined, span: Span, issues: SyntaxIssue[], pre: Finding[] = []): Definition | undefined {
