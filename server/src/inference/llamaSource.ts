@@ -27,6 +27,7 @@ import { basename } from 'node:path';
 import type { Llama, LlamaContext, LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
 import { alignTokens } from '../edu/align';
 import { loadNativeEntropy, NativeEntropyModel } from './nativeEntropy';
+import { scoringWindows } from './windows';
 import { entropyOfProbabilities } from '../edu/entropy';
 import type { TokenAlternative, TokenEntropy } from '../edu/types';
 import {
@@ -458,8 +459,6 @@ export class LlamaEntropySource implements EntropySource {
     const start = this.startToken();
     const prefix: Token[] = start !== null ? [start] : [];
     const o = prefix.length;
-    const W = this.windowTokens;
-    const overlap = Math.max(o === 0 ? 1 : 0, Math.min(W - 3, this.options.overlapTokens ?? Math.floor(W / 2)));
     const chunk = this.chunkSize();
     const mode = options.mode ?? (this.options.approximateTopK !== undefined ? { topK: this.options.approximateTopK } : 'exact');
     const exact = mode === 'exact';
@@ -471,16 +470,12 @@ export class LlamaEntropySource implements EntropySource {
     let done = 0;
     onProgress?.(0, total);
 
-    // Windows: positions [s, e) are scored with context [c, e − 1) behind the start token.
-    let s = 0;
-    while (s < n) {
+    // Positions [s, e) are scored with context [c, e − 1) behind the start token. At most W − 1
+    // items per window: node-llama-cpp needs a free cell for the last generateNext, otherwise its
+    // context shift erases the beginning.
+    for (const { contextStart: c, scoreStart: s, end: e } of scoringWindows(n, o as 0 | 1, this.windowTokens, this.options.overlapTokens)) {
       signal?.throwIfAborted();
-      const c = s === 0 ? 0 : Math.max(0, s - overlap);
-      // At most W − 1 items per window: node-llama-cpp needs a free cell for the last
-      // generateNext, otherwise its context shift erases the beginning.
-      const e = Math.min(n, c + W - o);
       const items: Token[] = [...prefix, ...ids.slice(c, e - 1)];
-      if (items.length === 0) break; // a single token without a start token: nothing to predict it
       const seq = await this.ensureSequence(items.length + 1);
       await seq.clearHistory();
       // Item i is followed by text token c − o + i + 1.
@@ -524,7 +519,6 @@ export class LlamaEntropySource implements EntropySource {
         onProgress?.(Math.min(done, total), total);
         i0 = i1;
       }
-      s = e;
     }
     return out;
   }

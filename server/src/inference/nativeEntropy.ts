@@ -16,6 +16,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import type { ScoredIds } from './llamaSource';
 import { sharedLlama } from './llamaSource';
+import { scoringWindows } from './windows';
 
 export const NATIVE_BINARY_NAME = 'entropy_lens_native.node';
 
@@ -238,19 +239,14 @@ export class NativeEntropyModel {
     const o = prefix.length;
     const maxW = Math.min(this.info.contextSize, this.info.trainContextSize > 0 ? this.info.trainContextSize : Infinity);
     const W = Math.max(4, Math.min(maxW, options.windowTokens ?? maxW));
-    const overlap = Math.max(o === 0 ? 1 : 0, Math.min(W - 3, options.overlapTokens ?? Math.floor(W / 2)));
     const k = Math.max(0, Math.min(256, options.topAlternatives ?? 5));
     const chunk = Math.max(1, options.chunk ?? 512);
     const total = o === 1 ? n : n - 1;
     let done = 0;
     onProgress?.(0, total);
-    let s = 0;
-    while (s < n) {
+    for (const { contextStart: c, scoreStart: s, end: e } of scoringWindows(n, o as 0 | 1, W, options.overlapTokens)) {
       signal?.throwIfAborted();
-      const c = s === 0 ? 0 : Math.max(0, s - overlap);
-      const e = Math.min(n, c + W - o);
       const items = [...prefix, ...ids.slice(c, e - 1)];
-      if (items.length === 0) break;
       // Item i is followed by text token c − o + i + 1; items from `first` on are scored.
       const first = Math.max(0, s - c + o - 1);
       for (let a = 0; a < items.length; ) {
@@ -283,7 +279,6 @@ export class NativeEntropyModel {
         }
         a = b;
       }
-      s = e;
     }
     return out;
   }
