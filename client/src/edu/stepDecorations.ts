@@ -15,7 +15,7 @@ export class StepDecorations implements vscode.Disposable {
       const p = doc.positionAt(offset + s.start);
       return {
         range: new vscode.Range(p, p),
-        renderOptions: { before: { contentText: `⟨${s.index + 1}⟩ H̄ ${s.meanEntropy.toFixed(2)}` } },
+        renderOptions: { before: { contentText: `⟨${s.index + 1}·${s.meanEntropy.toFixed(1)}⟩` } },
         hoverMessage: `EDU step ${s.index + 1}: mean entropy ${s.meanEntropy.toFixed(3)} nats, max ${s.maxEntropy.toFixed(3)} nats`,
       };
     });

@@ -55,12 +55,15 @@ function histogram(v: ResultsView): SVGSVGElement | undefined {
   const mark = chosen ? binOf(chosen.sed, h.min, h.binWidth, bins) : -1;
   const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', class: 'plot',
     'aria-label': `Histogram of SED over ${h.of === 'space' ? 'the whole space' : 'a seeded sample of the space'}${chosen ? `; the ${v.chosen !== undefined ? 'chosen' : 'best'} architecture has SED ${chosen.sed.toFixed(3)}` : ''}` });
-  const x = linearScale([h.min, h.min + bins * h.binWidth], [M.l, W - M.r]);
+  const span = bins * h.binWidth;
+  const x = linearScale([h.min - 0.03 * span, h.min + 1.03 * span], [M.l, W - M.r]);
   const y = linearScale([0, Math.max(...h.counts)], [H - M.b, M.t]);
   axes(root, x, y, 'SED (nats)', 'architectures');
   h.counts.forEach((c, i) => {
     const x0 = x(h.min + i * h.binWidth), x1 = x(h.min + (i + 1) * h.binWidth);
-    root.append(svg('rect', { x: x0.toFixed(1), width: Math.max(0.5, x1 - x0 - 1).toFixed(1), y: y(c).toFixed(1), height: (y(0) - y(c)).toFixed(1), class: i === mark ? 'bar marked' : 'bar' }));
+    // The marked bin stays visible even when only a few architectures fall in it.
+    const barH = i === mark ? Math.max(3, y(0) - y(c)) : y(0) - y(c);
+    root.append(svg('rect', { x: x0.toFixed(1), width: Math.max(0.5, x1 - x0 - 1).toFixed(1), y: (y(0) - barH).toFixed(1), height: barH.toFixed(1), class: i === mark ? 'bar marked' : 'bar' }));
   });
   if (chosen && Number.isFinite(chosen.sed)) {
     const cx = x(chosen.sed).toFixed(1);
