@@ -1,5 +1,6 @@
 // Custom LSP messages, typed once and used by both sides.
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
+import type { TokenView } from './webview';
 
 export interface AnalysisDoneParams {
   uri: string;
@@ -40,14 +41,8 @@ export interface EduEntropiesParams {
   workDoneToken?: string;
 }
 
-export interface EduTokenEntropy {
-  text: string;
-  start: number;
-  end: number;
-  entropy: number;
-  logprob: number;
-  top: { text: string; logprob: number }[];
-}
+/** One token as the server sends it: the same shape the panel renders. */
+export type EduTokenEntropy = TokenView;
 
 export interface EduBackendInfo {
   backend: string;

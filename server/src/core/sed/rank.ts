@@ -29,43 +29,40 @@ function sortedScores(values: Float64Array): Float64Array {
   return values.sort(); // typed-array sort is numeric; −Infinity sorts first
 }
 
+/** The population of a space, computed on first use and kept for the process. */
+function population(space: string, compute: () => Float64Array): Float64Array {
+  let pop = populations.get(space);
+  if (!pop) {
+    pop = sortedScores(compute());
+    populations.set(space, pop);
+  }
+  return pop;
+}
+
 /** All 15,625 NAS-Bench-201 SED values, ascending. */
 export function nb201Population(): Float64Array {
-  let pop = populations.get('nb201');
-  if (!pop) {
+  return population('nb201', () => {
     const scores = new Float64Array(NB201_SPACE_SIZE);
     const codes = new Int8Array(6);
     for (let i = 0; i < NB201_SPACE_SIZE; i++) scores[i] = scoreNb201Codes(nb201CodesAt(i, codes));
-    pop = sortedScores(scores);
-    populations.set('nb201', pop);
-  }
-  return pop;
+    return scores;
+  });
 }
 
 /** SED values of RANK_SAMPLE_SIZE random DARTS genotypes (seed RANK_SEED), ascending. */
 export function dartsPopulation(): Float64Array {
-  let pop = populations.get('darts');
-  if (!pop) {
+  return population('darts', () => {
     const rng = createRng(RANK_SEED);
-    const scores = new Float64Array(RANK_SAMPLE_SIZE);
-    for (let i = 0; i < RANK_SAMPLE_SIZE; i++) scores[i] = sedValue(dartsArchitecture(randomDartsGenotype(rng)));
-    pop = sortedScores(scores);
-    populations.set('darts', pop);
-  }
-  return pop;
+    return Float64Array.from({ length: RANK_SAMPLE_SIZE }, () => sedValue(dartsArchitecture(randomDartsGenotype(rng))));
+  });
 }
 
 /** SED values of RANK_SAMPLE_SIZE random valid NAS-Bench-101 cells (seed RANK_SEED), ascending. */
 export function nb101Population(): Float64Array {
-  let pop = populations.get('nb101');
-  if (!pop) {
+  return population('nb101', () => {
     const rng = createRng(RANK_SEED);
-    const scores = new Float64Array(RANK_SAMPLE_SIZE);
-    for (let i = 0; i < RANK_SAMPLE_SIZE; i++) scores[i] = sedValue(nb101Architecture(randomNb101Spec(rng)));
-    pop = sortedScores(scores);
-    populations.set('nb101', pop);
-  }
-  return pop;
+    return Float64Array.from({ length: RANK_SAMPLE_SIZE }, () => sedValue(nb101Architecture(randomNb101Spec(rng))));
+  });
 }
 
 /** First index whose value is > x (values ascending). */
